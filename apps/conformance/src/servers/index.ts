@@ -1,0 +1,285 @@
+import { once } from "node:events";
+import { createServer as createNetServer, type Server, type Socket } from "node:net";
+import { createServer as createTlsServer, TLSSocket, type TlsOptions } from "node:tls";
+import type { TestPki } from "./certs.js";
+import {
+  ALPN_OFFERED_BY_SERVER,
+  patternByte,
+  SEND_THEN_FIN_GREETING,
+  type ServerPorts,
+  STARTTLS_GO_AHEAD,
+  STARTTLS_GREETING,
+} from "./protocol.js";
+
+export { createTestPki, type TestPki } from "./certs.js";
+export * from "./protocol.js";
+
+export interface RunningServers {
+  readonly ports: ServerPorts;
+  readonly pki: TestPki;
+  close(): Promise<void>;
+}
+
+/** The echo behaviour: everything back, then our FIN after the client's. */
+function echo(socket: Socket): void {
+  socket.on("error", () => {});
+  socket.pipe(socket);
+}
+
+const BLOCK = 64 * 1024;
+/**
+ * The pattern of a 64 KiB-aligned block depends only on (offset >>> 16) & 0xff
+ * (see patternByte), so 256 cached blocks serve any stream without recomputing.
+ */
+const blocks = new Map<number, Buffer>();
+function blockAt(offset: number): Buffer {
+  const key = (offset >>> 16) & 0xff;
+  let block = blocks.get(key);
+  if (!block) {
+    block = patternFrom(offset, BLOCK);
+    blocks.set(key, block);
+  }
+  return block;
+}
+
+function patternFrom(offset: number, length: number): Buffer {
+  const out = Buffer.allocUnsafe(length);
+  for (let i = 0; i < length; i++) out[i] = patternByte(offset + i);
+  return out;
+}
+
+/** Waits for 'drain' or 'close', removing both listeners either way. */
+function drainOrClose(socket: Socket): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      socket.off("drain", done);
+      socket.off("close", done);
+      resolve();
+    };
+    socket.on("drain", done);
+    socket.on("close", done);
+  });
+}
+
+/**
+ * Starts every test server on an ephemeral loopback port. All of them are
+ * closed (and their connections destroyed) by `close()`.
+ */
+export async function startServers(pki: TestPki): Promise<RunningServers> {
+  const servers: Server[] = [];
+  const sockets = new Set<Socket>();
+  const track = (socket: Socket) => {
+    sockets.add(socket);
+    socket.once("close", () => sockets.delete(socket));
+  };
+  const sourceProgress = new Map<string, number>();
+  const receivedAfterFin = new Map<number, Buffer[]>();
+  const tlsBase: TlsOptions = { cert: pki.server.cert, key: pki.server.key };
+
+  const listen = async (server: Server, host = "127.0.0.1"): Promise<number> => {
+    server.on("connection", track);
+    server.on("secureConnection", () => {});
+    server.on("tlsClientError", () => {});
+    servers.push(server);
+    server.listen(0, host);
+    await once(server, "listening");
+    const address = server.address();
+    return typeof address === "object" && address ? address.port : 0;
+  };
+
+  const echoPort = await listen(createNetServer({ allowHalfOpen: true }, echo));
+  let echo6 = 0;
+  try {
+    echo6 = await listen(createNetServer({ allowHalfOpen: true }, echo), "::1");
+  } catch {
+    echo6 = 0; // No IPv6 loopback here; the IPv6 cases report it.
+  }
+
+  const tlsEcho = await listen(
+    createTlsServer({ ...tlsBase, allowHalfOpen: true, ALPNProtocols: ALPN_OFFERED_BY_SERVER }, echo),
+  );
+
+  const tlsInfo = await listen(
+    createTlsServer(
+      {
+        ...tlsBase,
+        ca: [pki.ca.cert],
+        requestCert: true,
+        rejectUnauthorized: false,
+        ALPNProtocols: ALPN_OFFERED_BY_SERVER,
+      },
+      (socket) => {
+        socket.on("error", () => {});
+        const sni = (socket as TLSSocket & { servername?: string | false }).servername || "-";
+        const alpn = socket.alpnProtocol || "-";
+        const peer = socket.authorized ? socket.getPeerCertificate().subject?.CN || "-" : "-";
+        socket.end(`sni=${sni} alpn=${alpn} client=${peer}\n`);
+      },
+    ),
+  );
+
+  const tlsUntrusted = await listen(
+    createTlsServer({ cert: pki.untrusted.cert, key: pki.untrusted.key }, echo),
+  );
+  const tlsWrongName = await listen(
+    createTlsServer({ cert: pki.wrongName.cert, key: pki.wrongName.key }, echo),
+  );
+
+  const starttls = await listen(
+    createNetServer({ allowHalfOpen: true }, (socket) => {
+      socket.on("error", () => {});
+      socket.write(STARTTLS_GREETING);
+      let buffered = "";
+      const onData = (chunk: Buffer) => {
+        buffered += chunk.toString("latin1");
+        let newline = buffered.indexOf("\n");
+        while (newline !== -1) {
+          const line = buffered.slice(0, newline).replace(/\r$/, "");
+          buffered = buffered.slice(newline + 1);
+          if (line === "STARTTLS" || line === "STARTTLS-QUIET") {
+            socket.off("data", onData);
+            socket.pause();
+            const upgrade = () => {
+              const secure = new TLSSocket(socket, { ...tlsBase, isServer: true });
+              // Bytes the client sent right after the command belong to the handshake.
+              if (buffered.length > 0) socket.unshift(Buffer.from(buffered, "latin1"));
+              secure.on("error", () => {});
+              track(secure);
+              secure.pipe(secure);
+            };
+            if (line === "STARTTLS") socket.write(STARTTLS_GO_AHEAD, upgrade);
+            else upgrade();
+            return;
+          }
+          socket.write(`PLAIN ${line}\n`);
+          newline = buffered.indexOf("\n");
+        }
+      };
+      socket.on("data", onData);
+    }),
+  );
+
+  const sendThenFin = await listen(
+    createNetServer({ allowHalfOpen: true }, (socket) => {
+      socket.on("error", () => {});
+      const port = socket.remotePort ?? 0;
+      const got: Buffer[] = [];
+      receivedAfterFin.set(port, got);
+      socket.on("data", (chunk: Buffer) => got.push(chunk));
+      socket.on("end", () => socket.destroy());
+      socket.end(SEND_THEN_FIN_GREETING);
+    }),
+  );
+
+  const waitFin = await listen(
+    createNetServer({ allowHalfOpen: true }, (socket) => {
+      socket.on("error", () => {});
+      let received = 0;
+      socket.on("data", (chunk: Buffer) => {
+        received += chunk.length;
+      });
+      socket.on("end", () => socket.end(`received ${received} bytes\n`));
+    }),
+  );
+
+  const reset = await listen(
+    createNetServer((socket) => {
+      socket.on("error", () => {});
+      socket.once("data", () => socket.resetAndDestroy());
+    }),
+  );
+
+  const source = await listen(
+    createNetServer({ allowHalfOpen: true }, (socket) => {
+      socket.on("error", () => {});
+      let header = "";
+      const onData = (chunk: Buffer) => {
+        header += chunk.toString("latin1");
+        const newline = header.indexOf("\n");
+        if (newline === -1) return;
+        socket.off("data", onData);
+        socket.resume(); // Drop anything else the client sends.
+        const [, total = "0", id = ""] = header.slice(0, newline).split(" ");
+        void stream(socket, Number(total), id);
+      };
+      socket.on("data", onData);
+    }),
+  );
+
+  async function stream(socket: Socket, total: number, id: string): Promise<void> {
+    let sent = 0;
+    sourceProgress.set(id, 0);
+    while (sent < total && !socket.destroyed) {
+      const length = Math.min(BLOCK, total - sent);
+      const chunk = length === BLOCK && sent % BLOCK === 0 ? blockAt(sent) : patternFrom(sent, length);
+      sent += length;
+      const flushed = socket.write(chunk, () => {
+        sourceProgress.set(id, (sourceProgress.get(id) ?? 0) + length);
+      });
+      if (!flushed) await drainOrClose(socket);
+    }
+    if (!socket.destroyed) socket.end();
+  }
+
+  const stall = await listen(
+    createNetServer((socket) => {
+      socket.on("error", () => {});
+      socket.pause();
+    }),
+  );
+
+  const control = await listen(
+    createNetServer((socket) => {
+      socket.on("error", () => {});
+      let buffered = "";
+      socket.on("data", (chunk: Buffer) => {
+        buffered += chunk.toString("latin1");
+        let newline = buffered.indexOf("\n");
+        while (newline !== -1) {
+          const [command, arg = ""] = buffered.slice(0, newline).trim().split(" ");
+          buffered = buffered.slice(newline + 1);
+          if (command === "STAT") socket.write(`${sourceProgress.get(arg) ?? -1}\n`);
+          else if (command === "GOT") {
+            const got = receivedAfterFin.get(Number(arg));
+            socket.write(`${got ? JSON.stringify(Buffer.concat(got).toString("utf8")) : "null"}\n`);
+          } else socket.write("ERR\n");
+          newline = buffered.indexOf("\n");
+        }
+      });
+    }),
+  );
+
+  // A port that was just free: bind, note it, close. Nothing listens there.
+  const probe = createNetServer();
+  probe.listen(0, "127.0.0.1");
+  await once(probe, "listening");
+  const refusedAddress = probe.address();
+  const refused = typeof refusedAddress === "object" && refusedAddress ? refusedAddress.port : 1;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+
+  return {
+    pki,
+    ports: {
+      echo: echoPort,
+      echo6,
+      tlsEcho,
+      tlsInfo,
+      tlsUntrusted,
+      tlsWrongName,
+      starttls,
+      sendThenFin,
+      waitFin,
+      reset,
+      source,
+      control,
+      stall,
+      refused,
+    },
+    async close() {
+      for (const socket of sockets) socket.destroy();
+      await Promise.all(
+        servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))),
+      );
+    },
+  };
+}

@@ -1,0 +1,46 @@
+/**
+ * What the test servers do, shared by the servers (Node) and the suite (any
+ * runtime). Kept free of runtime APIs.
+ */
+
+/** Ports of the loopback servers one test run talks to. */
+export interface ServerPorts {
+  /** Plain echo; answers the client's FIN with its own once everything is echoed. */
+  echo: number;
+  /** Plain echo on ::1, or 0 when this machine has no IPv6 loopback. */
+  echo6: number;
+  /** TLS echo with a certificate for localhost, 127.0.0.1 and ::1 from the test CA; ALPN: x-sockets-test, http/1.1. */
+  tlsEcho: number;
+  /** TLS: on connect writes "sni=<name or -> alpn=<proto or -> client=<CN or ->\n", then ends. Asks for (does not require) a client certificate. */
+  tlsInfo: number;
+  /** TLS with a certificate from a CA nobody trusts. */
+  tlsUntrusted: number;
+  /** TLS with a certificate from the test CA, but only for wrong.example. */
+  tlsWrongName: number;
+  /** Line protocol: greets "220 ready\n"; "STARTTLS\n" → "220 go ahead\n" then TLS (test CA), then echo; "STARTTLS-QUIET\n" → TLS at once, no reply. Other lines: "PLAIN <line>\n". */
+  starttls: number;
+  /** Writes "hello from server\n" and sends FIN at once; records what it receives afterwards (see "GOT"). */
+  sendThenFin: number;
+  /** Reads until the client's FIN, then answers "received <n> bytes\n" and ends. */
+  waitFin: number;
+  /** Resets (RST) the connection as soon as it receives any byte. */
+  reset: number;
+  /** "SEND <bytes> <id>\n": streams that many pattern bytes (see patternByte), then ends. */
+  source: number;
+  /** Plain line commands: "STAT <id>" → bytes the source has handed to the kernel for <id>; "GOT <clientPort>" → what sendThenFin received from that client port. */
+  control: number;
+  /** Accepts and then neither reads nor writes: for backpressure and handshake timeouts. */
+  stall: number;
+  /** A port nothing listens on. */
+  refused: number;
+}
+
+/** The byte at `offset` of a source stream: a pattern that catches reordering, loss and duplication. */
+export function patternByte(offset: number): number {
+  return (offset * 31 + (offset >>> 16)) & 0xff;
+}
+
+export const STARTTLS_GREETING = "220 ready\n";
+export const STARTTLS_GO_AHEAD = "220 go ahead\n";
+export const SEND_THEN_FIN_GREETING = "hello from server\n";
+export const ALPN_OFFERED_BY_SERVER = ["x-sockets-test", "http/1.1"];

@@ -1,0 +1,144 @@
+import { equal, ok, rejects, rejectsCode } from "./assert.js";
+import { defineCases } from "./harness.js";
+import { control, isPending, portOf, readText, within, writeText } from "./io.js";
+import { SEND_THEN_FIN_GREETING } from "../servers/protocol.js";
+
+export const halfOpenCases = defineCases("half-open", {
+  "allowHalfOpen false (default): the peer's FIN ends reads, closes our side, resolves closed": async ({ connect, ports }) => {
+    const socket = connect(`127.0.0.1:${ports.sendThenFin}`);
+    const info = await socket.opened;
+    equal(await readText(socket.readable), SEND_THEN_FIN_GREETING, "everything the peer sent, then EOF");
+    await within(socket.closed, 10_000, "closed after the peer's FIN");
+    const writer = socket.writable.getWriter();
+    await rejects(writer.write("too late\n"), "a write after the socket closed");
+    equal(await control(connect, ports.control, `GOT ${portOf(info.localAddress)}`), '""', "the peer received nothing after its FIN");
+  },
+  "allowHalfOpen true: after the peer's FIN reads end but writes still reach the peer": async ({ connect, ports }) => {
+    const socket = connect(`127.0.0.1:${ports.sendThenFin}`, { allowHalfOpen: true });
+    const info = await socket.opened;
+    equal(await readText(socket.readable), SEND_THEN_FIN_GREETING, "everything the peer sent, then EOF");
+    const writer = socket.writable.getWriter();
+    await writer.write("late write\n");
+    ok(await isPending(socket.closed, 100), "closed must wait while our side is open");
+    await writer.close();
+    await within(socket.closed, 10_000, "closed once both sides are done");
+    let got = "null";
+    for (let i = 0; i < 50 && got !== '"late write\\n"'; i++) {
+      got = await control(connect, ports.control, `GOT ${portOf(info.localAddress)}`);
+    }
+    equal(got, '"late write\\n"', "what the peer received after its FIN");
+  },
+  "writer.close() sends FIN while the readable keeps delivering the reply": async ({ connect, ports }) => {
+    const socket = connect(`127.0.0.1:${ports.waitFin}`);
+    const writer = socket.writable.getWriter();
+    await writer.write("abc");
+    await writer.close();
+    equal(await readText(socket.readable), "received 3 bytes\n", "reply after our FIN");
+    await within(socket.closed, 10_000, "closed once both sides are done");
+  },
+  "cancelling the readable alone does not resolve closed": async ({ connect, ports }) => {
+    const socket = connect(`127.0.0.1:${ports.echo}`, { allowHalfOpen: true });
+    await socket.opened;
+    await socket.readable.cancel();
+    await writeText(socket, "still writable\n");
+    ok(await isPending(socket.closed, 100), "closed after readable.cancel()");
+    await socket.close();
+  },
+});
+
+export const closeCases = defineCases("close", {
+  "close() returns the closed promise itself, and is idempotent": async ({ connect, ports }) => {
+    const socket = connect(`127.0.0.1:${ports.echo}`);
+    await socket.opened;
+    const first = socket.close();
+    equal(first, socket.closed, "close() === closed");
+    equal(socket.close(), socket.closed, "second close() === closed");
+    await within(first, 10_000, "closed");
+  },
+  "after close() writes reject and reads are done": async ({ connect, ports }) => {
+    const socket = connect(`127.0.0.1:${ports.echo}`);
+    await socket.opened;
+    const reader = socket.readable.getReader();
+    const pendingRead = reader.read();
+    await socket.close();
+    equal((await within(pendingRead, 10_000, "pending read")).done, true, "a pending read ends");
+    equal((await reader.read()).done, true, "a later read is done");
+    const writer = socket.writable.getWriter();
+    await rejects(writer.write("x"), "a write after close()");
+  },
+  "close() while connecting rejects opened at once and resolves closed": async ({ connect, ports }) => {
+    const socket = connect(`127.0.0.1:${ports.echo}`);
+    const closing = socket.close();
+    await rejectsCode(within(socket.opened, 10_000, "opened"), "ERR_SOCKET_CLOSED", "opened");
+    await within(closing, 10_000, "closed");
+  },
+  "close() cancels a TLS handshake that would never finish": async ({ connect, ports, trust }) => {
+    const socket = connect(`127.0.0.1:${ports.stall}`, { secureTransport: "on", tls: trust });
+    const closing = socket.close();
+    await rejectsCode(within(socket.opened, 10_000, "opened"), "ERR_SOCKET_CLOSED", "opened");
+    await within(closing, 10_000, "closed");
+  },
+  "opened and closed never cause an unhandled rejection when ignored": async (ctx) => {
+    const before = ctx.unhandledRejections();
+    ctx.connect(`127.0.0.1:${ctx.ports.refused}`);
+    const observed = ctx.connect(`127.0.0.1:${ctx.ports.refused}`);
+    await rejects(within(observed.closed, 10_000, "closed"), "the refused connection");
+    const closedEarly = ctx.connect(`127.0.0.1:${ctx.ports.echo}`);
+    void closedEarly.close();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    equal(ctx.unhandledRejections(), before, "unhandled rejections");
+  },
+});
+
+export const errorCases = defineCases("errors", {
+  "a refused connection rejects opened and closed with the same ECONNREFUSED SocketError": async ({ connect, ports }) => {
+    const socket = connect(`127.0.0.1:${ports.refused}`);
+    const opened = await rejectsCode(within(socket.opened, 10_000, "opened"), "ECONNREFUSED", "opened");
+    const closed = await rejectsCode(within(socket.closed, 10_000, "closed"), "ECONNREFUSED", "closed");
+    equal(closed, opened, "closed rejects with the very error of opened");
+    ok(opened.message.includes(`127.0.0.1:${ports.refused}`), `message names the address: ${opened.message}`);
+    ok((opened as { cause?: unknown }).cause !== undefined, "cause holds the runtime's error");
+    equal((await socket.readable.getReader().read()).done, true, "reads end");
+    await rejects(socket.writable.getWriter().write("x"), "a write after the failure");
+  },
+  "a reset by the peer errors reads and rejects closed with ECONNRESET": async ({ connect, ports }) => {
+    const socket = connect(`127.0.0.1:${ports.reset}`);
+    await socket.opened;
+    await writeText(socket, "x");
+    const reader = socket.readable.getReader();
+    const readError = await rejects(within(reader.read(), 10_000, "read"), "read after a reset");
+    equal((readError as { code?: string }).code, "ECONNRESET", "read error code");
+    await rejectsCode(within(socket.closed, 10_000, "closed"), "ECONNRESET", "closed");
+  },
+  "connectTimeout fails a connection that never opens with ETIMEDOUT": async ({ connect, ports, trust }) => {
+    const socket = connect(`127.0.0.1:${ports.stall}`, { secureTransport: "on", tls: trust, connectTimeout: 300 });
+    const error = await rejectsCode(within(socket.opened, 20_000, "opened"), "ETIMEDOUT", "opened");
+    ok(error.message.includes("300"), `message gives the timeout: ${error.message}`);
+    await rejectsCode(socket.closed, "ETIMEDOUT", "closed");
+  },
+  "an AbortSignal aborts connecting and a live socket": async ({ connect, ports, trust }) => {
+    const pending = new AbortController();
+    const connecting = connect(`127.0.0.1:${ports.stall}`, { secureTransport: "on", tls: trust, signal: pending.signal });
+    pending.abort(new Error("stop"));
+    await rejectsCode(within(connecting.opened, 10_000, "opened"), "ERR_ABORTED", "opened while connecting");
+
+    const live = new AbortController();
+    const socket = connect(`127.0.0.1:${ports.echo}`, { signal: live.signal });
+    await socket.opened;
+    const reader = socket.readable.getReader();
+    const read = reader.read();
+    live.abort();
+    await rejectsCode(within(socket.closed, 10_000, "closed"), "ERR_ABORTED", "closed of a live socket");
+    await rejects(within(read, 10_000, "read"), "a pending read on an aborted socket");
+
+    const already = AbortSignal.abort();
+    const never = connect(`127.0.0.1:${ports.echo}`, { signal: already });
+    await rejectsCode(within(never.opened, 10_000, "opened"), "ERR_ABORTED", "an already-aborted signal");
+  },
+  "reading the peer's reply after it ends is unaffected by a later close()": async ({ connect, ports }) => {
+    // workerd #6479: closed must not reject when close() follows the peer's FIN.
+    const socket = connect(`127.0.0.1:${ports.sendThenFin}`);
+    equal(await readText(socket.readable), SEND_THEN_FIN_GREETING, "greeting");
+    await within(socket.close(), 10_000, "close() after EOF");
+  },
+});

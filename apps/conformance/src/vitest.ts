@@ -1,0 +1,53 @@
+import type { Connect } from "@sockets/core";
+import { afterAll, beforeAll, it } from "vitest";
+import { createTestPki, type RunningServers, startServers } from "./servers/index.js";
+import { cases, DEFAULT_TIMEOUT_MS, type KnownGaps, type SuiteContext } from "./suite/index.js";
+
+export interface InProcessSuiteOptions {
+  connect: Connect;
+  runtime: string;
+  /** Cases this runtime cannot pass, with the platform's reason; they must fail (it.fails). */
+  gaps?: KnownGaps;
+}
+
+/**
+ * Registers every conformance case as a vitest test against `connect`, with
+ * the loopback servers running in this process on ephemeral ports.
+ */
+export function registerConformanceSuite({ connect, runtime, gaps = {} }: InProcessSuiteOptions): void {
+  let servers: RunningServers | undefined;
+  let context: SuiteContext | undefined;
+  let unhandled = 0;
+  const onUnhandled = () => {
+    unhandled++;
+  };
+
+  beforeAll(async () => {
+    process.on("unhandledRejection", onUnhandled);
+    servers = await startServers(await createTestPki());
+    context = {
+      connect,
+      runtime,
+      ports: servers.ports,
+      trust: { ca: servers.pki.ca.cert },
+      clientCert: servers.pki.client,
+      unhandledRejections: () => unhandled,
+    };
+  }, 60_000);
+
+  afterAll(async () => {
+    process.off("unhandledRejection", onUnhandled);
+    await servers?.close();
+  });
+
+  for (const testCase of cases) {
+    const gap = gaps[testCase.name];
+    const timeout = testCase.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const run = () => {
+      if (!context) throw new Error("the test servers did not start");
+      return testCase.run(context);
+    };
+    if (gap) it.fails(`${testCase.name} [known gap on ${runtime}: ${gap}]`, run, timeout);
+    else it(testCase.name, run, timeout);
+  }
+}

@@ -1,0 +1,24 @@
+/**
+ * The types every entry of @sockets/connect shares. At run time the package's
+ * export conditions load one backend (node, deno, bun, workerd); TypeScript
+ * sees this one declaration whichever is chosen.
+ */
+export type {
+  AnySocketAddress,
+  Connect,
+  SecureTransport,
+  Socket,
+  SocketAddress,
+  SocketInfo,
+  SocketOptions,
+  SocketWritableChunk,
+  TlsOptions,
+} from "@sockets/core";
+export { isSocketError, SocketError, SocketErrorCode } from "@sockets/core";
+
+import type { Connect } from "@sockets/core";
+
+/** `connect()` from the WinterTC Sockets API, on this runtime's native sockets. */
+export declare const connect: Connect;
+/** Which backend this entry runs on. */
+export declare const runtime: "node" | "deno" | "bun" | "workerd" | "unsupported";

@@ -1,0 +1,2 @@
+export { connect, isSocketError, SocketError, SocketErrorCode } from "@sockets/node";
+export const runtime = "node";

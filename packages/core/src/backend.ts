@@ -1,0 +1,20 @@
+/**
+ * The backend-facing API of @sockets/core: what a runtime backend needs to
+ * turn its native sockets into the spec's `connect()`. Not for applications.
+ */
+export { formatHostPort, type ParsedAddress } from "./address.js";
+export { type Backend, createConnect } from "./connect.js";
+export { codeOf, type ErrorPhase, toSocketError } from "./error-mapping.js";
+export { SocketErrorCode } from "./error-codes.js";
+export { SocketError } from "./errors.js";
+export type { ResolvedOptions, TlsSettings } from "./options.js";
+export { unsupportedRuntime } from "./unsupported.js";
+export type {
+  ConnectRequest,
+  Connector,
+  Endpoint,
+  PullTransport,
+  PushTransport,
+  Transport,
+  TransportEvents,
+} from "./transport.js";

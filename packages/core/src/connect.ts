@@ -1,0 +1,26 @@
+import { parseAddress } from "./address.js";
+import { resolveOptions, tlsSettings } from "./options.js";
+import { SocketImpl } from "./socket.js";
+import type { Connector, Transport } from "./transport.js";
+import type { Connect } from "./types.js";
+
+export interface Backend {
+  /** How the transport delivers bytes: events (`"push"`) or reads on demand (`"pull"`). */
+  readonly kind: Transport["kind"];
+  readonly connect: Connector;
+}
+
+/**
+ * Builds a spec `connect()` over a backend. Address and options are validated
+ * here, synchronously; the connection is made asynchronously.
+ */
+export function createConnect(backend: Backend): Connect {
+  return function connect(address, options) {
+    const parsed = parseAddress(address);
+    const resolved = resolveOptions(options);
+    const tls = resolved.secureTransport === "on" ? tlsSettings(resolved, parsed.hostname) : null;
+    return new SocketImpl(parsed, resolved, resolved.secureTransport, backend.kind, (signal) =>
+      backend.connect({ address: parsed, options: resolved, tls, signal }),
+    );
+  };
+}

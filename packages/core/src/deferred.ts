@@ -1,0 +1,19 @@
+/** A promise with its settle functions, marked handled so an unobserved rejection is never reported. */
+export interface Deferred<T> {
+  readonly promise: Promise<T>;
+  resolve(value: T): void;
+  reject(reason: unknown): void;
+}
+
+export function deferred<T>(): Deferred<T> {
+  let resolve!: (value: T) => void;
+  let reject!: (reason: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  // The spec marks `opened` and `closed` as handled: a user who never awaits
+  // them must not get an unhandledrejection (SPEC connect steps 2-3).
+  promise.catch(() => {});
+  return { promise, resolve, reject };
+}

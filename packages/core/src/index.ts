@@ -1,0 +1,13 @@
+export type {
+  AnySocketAddress,
+  Connect,
+  SecureTransport,
+  Socket,
+  SocketAddress,
+  SocketInfo,
+  SocketOptions,
+  SocketWritableChunk,
+  TlsOptions,
+} from "./types.js";
+export { SocketErrorCode } from "./error-codes.js";
+export { isSocketError, SocketError } from "./errors.js";

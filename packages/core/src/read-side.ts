@@ -1,0 +1,34 @@
+import type { Transport } from "./transport.js";
+
+/** What the socket needs from its readable, whichever way the transport delivers bytes. */
+export interface ReadSide {
+  readonly stream: ReadableStream<Uint8Array>;
+  /** The connection is up: start reading from this transport. */
+  attach(transport: Transport): void;
+  /** Push transports: bytes arrived. */
+  push(chunk: Uint8Array): void;
+  /** Push transports: the peer sent FIN. Queued bytes are still delivered, then EOF. */
+  end(): void;
+  /** End the stream now, dropping queued bytes: pending reads resolve as done. */
+  close(): void;
+  /** Error the stream: pending and later reads reject with `error`. */
+  error(error: unknown): void;
+}
+
+/** Callbacks from a read side to its socket. */
+export interface ReadSideHooks {
+  /** A pull transport reported FIN. */
+  onEof(): void;
+  /** A pull transport's read failed. */
+  onError(error: unknown): void;
+}
+
+/** Ends a byte stream, completing a pending BYOB read as done (it needs `respond(0)`). */
+export function closeByteStream(controller: ReadableByteStreamController): void {
+  try {
+    controller.close();
+    controller.byobRequest?.respond(0);
+  } catch {
+    // Already closed or errored.
+  }
+}

@@ -1,0 +1,430 @@
+import { formatHostPort, type ParsedAddress } from "./address.js";
+import { chunkSize, toBytes } from "./chunk.js";
+import { type Deferred, deferred } from "./deferred.js";
+import { SocketErrorCode } from "./error-codes.js";
+import { toSocketError } from "./error-mapping.js";
+import { SocketError } from "./errors.js";
+import { type ResolvedOptions, type TlsSettings, tlsSettings } from "./options.js";
+import type { ReadSide } from "./read-side.js";
+import { PullReadSide } from "./read-side-pull.js";
+import { PushReadSide } from "./read-side-push.js";
+import type { Transport } from "./transport.js";
+import type { SecureTransport, Socket, SocketInfo, SocketWritableChunk } from "./types.js";
+
+/** Opens the transport this socket runs on: a fresh connection, or a TLS upgrade of another socket's. */
+export type OpenTransport = (signal: AbortSignal) => Promise<Transport>;
+
+type State = "connecting" | "open" | "closed" | "upgraded";
+
+/** Bytes a push transport may deliver ahead of the consumer before it is paused. */
+const READ_HIGH_WATER_MARK = 64 * 1024;
+
+/**
+ * The one implementation of the spec's Socket. Backends only supply a
+ * Transport; every behaviour users see is decided here.
+ */
+export class SocketImpl implements Socket {
+  readonly readable: ReadableStream<Uint8Array>;
+  readonly writable: WritableStream<SocketWritableChunk>;
+  readonly opened: Promise<SocketInfo>;
+  readonly closed: Promise<void>;
+  readonly secureTransport: SecureTransport;
+
+  readonly #address: ParsedAddress;
+  readonly #options: ResolvedOptions;
+  readonly #opened: Deferred<SocketInfo> = deferred();
+  readonly #closed: Deferred<void> = deferred();
+  /** Settles (rejects) when the socket fails or closes, to release writes stuck on backpressure. */
+  readonly #gone: Deferred<never> = deferred();
+  readonly #connectAbort = new AbortController();
+  readonly #kind: Transport["kind"];
+  #readSide: ReadSide | null = null;
+  #writableController!: WritableStreamDefaultController;
+  #state: State = "connecting";
+  #transport: Transport | null = null;
+  #upgraded = false;
+  #startTlsCalled = false;
+  #readEnded = false;
+  #writeEnded = false;
+  #writeEnding = false;
+  /** Chunks accepted by `writable` (counted by the queuing strategy) and chunks fully handed to the transport. */
+  #enqueued = 0;
+  #written = 0;
+  #flushWaiters: { upTo: number; resolve: () => void }[] = [];
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #unlinkSignal: (() => void) | undefined;
+
+  constructor(
+    address: ParsedAddress,
+    options: ResolvedOptions,
+    secureTransport: SecureTransport,
+    kind: Transport["kind"],
+    open: OpenTransport,
+  ) {
+    this.#kind = kind;
+    this.#address = address;
+    this.#options = options;
+    this.secureTransport = secureTransport;
+    this.opened = this.#opened.promise;
+    this.closed = this.#closed.promise;
+    this.readable = this.#createReadable(kind);
+    this.writable = this.#createWritable();
+    this.#open(open);
+  }
+
+  get upgraded(): boolean {
+    return this.#upgraded;
+  }
+
+  close(reason?: unknown): Promise<void> {
+    if (this.#state === "closed" || this.#state === "upgraded") return this.closed;
+    const wasConnecting = this.#state === "connecting";
+    const error =
+      reason !== undefined
+        ? reason
+        : new SocketError(
+            SocketErrorCode.SocketClosed,
+            wasConnecting
+              ? `close() was called before the connection to ${this.#address.display} was established.`
+              : `The socket to ${this.#address.display} is closed.`,
+          );
+    this.#release();
+    if (wasConnecting) this.#opened.reject(error);
+    this.#readSide?.close();
+    this.#errorWritable(error);
+    this.#closed.resolve();
+    return this.closed;
+  }
+
+  startTls(): Socket {
+    if (this.secureTransport === "on") {
+      throw new SocketError(
+        SocketErrorCode.InvalidState,
+        "Cannot startTls() on a TLS socket: it is already encrypted.",
+      );
+    }
+    if (this.secureTransport !== "starttls") {
+      throw new SocketError(
+        SocketErrorCode.InvalidState,
+        `startTls() needs the socket to be opened with secureTransport: "starttls" (this one is "${this.secureTransport}").`,
+      );
+    }
+    if (this.#startTlsCalled) {
+      throw new SocketError(
+        SocketErrorCode.InvalidState,
+        "startTls() has already been called on this socket: use the socket it returned.",
+      );
+    }
+    if (this.#state === "closed") {
+      throw new SocketError(
+        SocketErrorCode.InvalidState,
+        "The connection was closed before startTls() could be started.",
+      );
+    }
+    this.#startTlsCalled = true;
+    this.#upgraded = true;
+    const upTo = this.#enqueued;
+    const settings = tlsSettings(this.#options, this.#address.hostname);
+    return new SocketImpl(this.#address, this.#options, "on", this.#kind, (signal) =>
+      this.#handOver(upTo, settings, signal),
+    );
+  }
+
+  // ---- connecting -------------------------------------------------------
+
+  #open(open: OpenTransport): void {
+    const { signal, connectTimeout } = this.#options;
+    if (signal) {
+      const onAbort = () =>
+        this.#fail(
+          new SocketError(
+            SocketErrorCode.Aborted,
+            `The connection to ${this.#address.display} was aborted by its signal.`,
+            { cause: signal.reason },
+          ),
+        );
+      if (signal.aborted) {
+        // Fail after connect() returns, as any other connection failure does.
+        queueMicrotask(onAbort);
+        return;
+      }
+      signal.addEventListener("abort", onAbort, { once: true });
+      this.#unlinkSignal = () => signal.removeEventListener("abort", onAbort);
+    }
+    if (connectTimeout !== undefined) {
+      this.#timer = setTimeout(() => {
+        this.#fail(
+          new SocketError(
+            SocketErrorCode.TimedOut,
+            `Connecting to ${this.#address.display} timed out after ${connectTimeout} ms.`,
+          ),
+        );
+      }, connectTimeout);
+    }
+    open(this.#connectAbort.signal).then(
+      (transport) => this.#attach(transport),
+      (error) => {
+        if (this.#state === "connecting") {
+          this.#fail(toSocketError(error, this.#address.display, "connect"));
+        }
+      },
+    );
+  }
+
+  #attach(transport: Transport): void {
+    if (this.#state !== "connecting") {
+      transport.destroy();
+      return;
+    }
+    clearTimeout(this.#timer);
+    this.#state = "open";
+    this.#transport = transport;
+    const readSide = this.#readSide!;
+    transport.listen({
+      data: (chunk) => {
+        if (this.#transport === transport) readSide.push(chunk);
+      },
+      end: () => {
+        if (this.#transport === transport) this.#onReadEnd();
+      },
+      error: (error) => {
+        if (this.#transport === transport) {
+          this.#fail(toSocketError(error, this.#address.display, "io"));
+        }
+      },
+      close: () => {
+        if (this.#transport === transport) this.#onTransportClosed();
+      },
+    });
+    readSide.attach(transport);
+    this.#opened.resolve({
+      remoteAddress: formatHostPort(transport.remote.address, transport.remote.port),
+      localAddress: formatHostPort(transport.local.address, transport.local.port),
+      alpn: transport.alpn,
+    });
+  }
+
+  // ---- reading ----------------------------------------------------------
+
+  #createReadable(kind: Transport["kind"]): ReadableStream<Uint8Array> {
+    const side: ReadSide =
+      kind === "push"
+        ? new PushReadSide(READ_HIGH_WATER_MARK)
+        : new PullReadSide({
+            onEof: () => {
+              if (this.#state === "open") this.#onReadEnd();
+            },
+            onError: (error) => this.#fail(toSocketError(error, this.#address.display, "io")),
+          });
+    this.#readSide = side;
+    return side.stream;
+  }
+
+  #onReadEnd(): void {
+    this.#readSide?.end();
+    this.#readEnded = true;
+    if (this.#options.allowHalfOpen) this.#maybeFinish();
+    else void this.#endWriteSide();
+  }
+
+  /** allowHalfOpen false: the peer ended, so flush what was written, send our FIN, and finish. */
+  async #endWriteSide(): Promise<void> {
+    if (this.#writeEnding || this.#writeEnded) return;
+    this.#writeEnding = true;
+    await this.#flushed(this.#enqueued);
+    this.#errorWritable(
+      new SocketError(
+        SocketErrorCode.SocketClosed,
+        `${this.#address.display} ended the connection and allowHalfOpen is false, so the socket is closed for writing.`,
+      ),
+    );
+    const transport = this.#transport;
+    if (transport === null || this.#state !== "open") return;
+    try {
+      await transport.shutdown();
+    } catch {
+      // The peer is gone already; nothing left to flush.
+    }
+    this.#writeEnded = true;
+    this.#maybeFinish();
+  }
+
+  #onTransportClosed(): void {
+    if (this.#state !== "open") return;
+    this.#readSide?.end();
+    this.#readEnded = true;
+    this.#writeEnded = true;
+    this.#errorWritable(
+      new SocketError(
+        SocketErrorCode.SocketClosed,
+        `The connection to ${this.#address.display} is closed.`,
+      ),
+    );
+    this.#maybeFinish();
+  }
+
+  #maybeFinish(): void {
+    if (this.#state !== "open" || !this.#readEnded || !this.#writeEnded) return;
+    this.#release();
+    this.#closed.resolve();
+  }
+
+  // ---- writing ----------------------------------------------------------
+
+  #createWritable(): WritableStream<SocketWritableChunk> {
+    return new WritableStream<SocketWritableChunk>(
+      {
+        start: (controller) => {
+          this.#writableController = controller;
+        },
+        write: (chunk) => this.#write(chunk),
+        close: () => this.#closeWritable(),
+        abort: () => this.#closeWritable(),
+      },
+      {
+        highWaterMark: this.#options.highWaterMark,
+        size: (chunk) => {
+          // Counting what the stream accepts lets startTls() and the
+          // allowHalfOpen:false path flush exactly the writes made before them.
+          this.#enqueued++;
+          return chunkSize(chunk);
+        },
+      },
+    );
+  }
+
+  #write(chunk: SocketWritableChunk): void | Promise<void> {
+    const bytes = toBytes(chunk);
+    if (bytes.byteLength === 0) return this.#wrote();
+    const transport = this.#transport;
+    if (transport !== null && this.#state === "open") return this.#send(transport, bytes);
+    // Not connected yet: the stream holds later chunks until this one is sent.
+    return this.opened.then(() => {
+      const t = this.#transport;
+      if (t === null || this.#state !== "open") throw this.#notWritable();
+      return this.#send(t, bytes);
+    });
+  }
+
+  #send(transport: Transport, bytes: Uint8Array): void | Promise<void> {
+    let pending: void | Promise<void>;
+    try {
+      pending = transport.write(bytes);
+    } catch (error) {
+      throw toSocketError(error, this.#address.display, "io");
+    }
+    if (pending === undefined) return this.#wrote();
+    return Promise.race([pending, this.#gone.promise]).then(
+      () => this.#wrote(),
+      (error) => {
+        throw toSocketError(error, this.#address.display, "io");
+      },
+    );
+  }
+
+  #wrote(): void {
+    this.#written++;
+    if (this.#flushWaiters.length > 0) this.#wakeFlushWaiters(false);
+  }
+
+  /** Resolves once every chunk accepted up to `upTo` has been handed to the transport. */
+  #flushed(upTo: number): Promise<void> {
+    if (this.#written >= upTo) return Promise.resolve();
+    return new Promise((resolve) => this.#flushWaiters.push({ upTo, resolve }));
+  }
+
+  #wakeFlushWaiters(all: boolean): void {
+    this.#flushWaiters = this.#flushWaiters.filter((w) => {
+      if (!all && this.#written < w.upTo) return true;
+      w.resolve();
+      return false;
+    });
+  }
+
+  async #closeWritable(): Promise<void> {
+    await this.opened;
+    const transport = this.#transport;
+    if (transport === null || this.#state !== "open") throw this.#notWritable();
+    try {
+      await transport.shutdown();
+    } catch (error) {
+      throw toSocketError(error, this.#address.display, "io");
+    }
+    this.#writeEnded = true;
+    this.#maybeFinish();
+  }
+
+  #errorWritable(error: unknown): void {
+    this.#writableController.error(error);
+    this.#wakeFlushWaiters(true);
+  }
+
+  #notWritable(): SocketError {
+    return new SocketError(
+      SocketErrorCode.SocketClosed,
+      this.#state === "upgraded"
+        ? "This socket was upgraded by startTls(): write to the socket startTls() returned."
+        : `The socket to ${this.#address.display} is closed.`,
+    );
+  }
+
+  // ---- startTls ---------------------------------------------------------
+
+  async #handOver(upTo: number, settings: TlsSettings, signal: AbortSignal): Promise<Transport> {
+    await this.opened;
+    await this.#flushed(upTo);
+    const transport = this.#transport;
+    if (transport === null || this.#state !== "open") {
+      throw new SocketError(
+        SocketErrorCode.SocketClosed,
+        `The connection to ${this.#address.display} closed before the TLS upgrade could start.`,
+      );
+    }
+    // Detach the plaintext side: its readers end, its writers reject, and its
+    // `closed` resolves now, after the new socket is already writable
+    // (postgres.js reads that order as "TLS is up", SPEC startTls; workerd).
+    this.#state = "upgraded";
+    this.#transport = null;
+    clearTimeout(this.#timer);
+    this.#unlinkSignal?.();
+    this.#readSide?.close();
+    this.#errorWritable(this.#notWritable());
+    this.#closed.resolve();
+    try {
+      return await transport.upgrade(settings, signal);
+    } catch (error) {
+      transport.destroy();
+      throw toSocketError(error, this.#address.display, "tls");
+    }
+  }
+
+  // ---- failing and releasing --------------------------------------------
+
+  #fail(error: unknown): void {
+    if (this.#state === "closed" || this.#state === "upgraded") return;
+    const wasConnecting = this.#state === "connecting";
+    this.#release();
+    this.#opened.reject(error);
+    // A failed connection ends reads (SPEC connect step 7); a live one that
+    // breaks errors them, so a read loop learns why.
+    if (wasConnecting) this.#readSide?.close();
+    else this.#readSide?.error(error);
+    this.#errorWritable(error);
+    this.#closed.reject(error);
+  }
+
+  /** Leaves the open states for good and lets go of the connection. */
+  #release(): void {
+    this.#state = "closed";
+    clearTimeout(this.#timer);
+    this.#unlinkSignal?.();
+    this.#connectAbort.abort();
+    this.#gone.reject(
+      new SocketError(SocketErrorCode.SocketClosed, `The socket to ${this.#address.display} is closed.`),
+    );
+    const transport = this.#transport;
+    this.#transport = null;
+    transport?.destroy();
+  }
+}
+

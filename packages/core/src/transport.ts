@@ -1,0 +1,81 @@
+import type { ParsedAddress } from "./address.js";
+import type { ResolvedOptions, TlsSettings } from "./options.js";
+
+/**
+ * The contract a backend implements: the I/O glue for one runtime. Everything
+ * user-facing (streams, promises, state, errors, half-open) lives in core.
+ */
+
+/** One end of a connection; `address` is an IP (IPv6 without brackets). */
+export interface Endpoint {
+  readonly address: string;
+  readonly port: number;
+}
+
+/** Events a transport reports to core. Core ignores events after it has let go of the transport. */
+export interface TransportEvents {
+  /** Push transports: bytes from the peer. Ownership passes to core: do not reuse the memory. */
+  data(chunk: Uint8Array): void;
+  /** The peer sent FIN: no more data will come. The write side stays usable. */
+  end(): void;
+  /** The connection failed (reset, broken pipe, ...). Core tears the socket down. */
+  error(error: unknown): void;
+  /** The runtime closed the connection without an error. */
+  close(): void;
+}
+
+interface TransportBase {
+  readonly remote: Endpoint;
+  readonly local: Endpoint;
+  /** The negotiated ALPN protocol, or null. */
+  readonly alpn: string | null;
+  /** Called once by core, right after the transport is handed over. */
+  listen(events: TransportEvents): void;
+  /**
+   * Sends bytes. Return nothing when the runtime took them without pushing
+   * back, or a promise that settles once it can take more (backpressure).
+   * Core never calls `write` again before that promise settles.
+   */
+  write(chunk: Uint8Array): void | Promise<void>;
+  /** Half-close: send FIN after pending writes; reading goes on. */
+  shutdown(): void | Promise<void>;
+  /** Close both directions now and release the handle. Idempotent; never throws. */
+  destroy(): void;
+  /**
+   * STARTTLS: runs the TLS handshake over this connection and resolves with
+   * the TLS transport once it is done (certificate verified). This transport is
+   * consumed: it must stop emitting events. Core stops reading first (push:
+   * `pause()`); a pull transport may still have one consumer read in flight
+   * and must make the upgrade work regardless.
+   */
+  upgrade(tls: TlsSettings, signal: AbortSignal): Promise<Transport>;
+}
+
+/** Node and Bun style: the runtime calls us with data; core paces it with pause/resume. */
+export interface PushTransport extends TransportBase {
+  readonly kind: "push";
+  pause(): void;
+  resume(): void;
+}
+
+/** Deno style: core asks for bytes when the consumer reads. */
+export interface PullTransport extends TransportBase {
+  readonly kind: "pull";
+  /** Reads into `into`; resolves with the byte count, or null at the peer's FIN. */
+  read(into: Uint8Array): Promise<number | null>;
+}
+
+export type Transport = PushTransport | PullTransport;
+
+/** What a backend is asked to connect to. */
+export interface ConnectRequest {
+  readonly address: ParsedAddress;
+  readonly options: ResolvedOptions;
+  /** Set when `secureTransport` is `"on"`: the handshake to run before resolving. */
+  readonly tls: TlsSettings | null;
+  /** Aborted when the user closes the socket, aborts, or the connect timeout fires. */
+  readonly signal: AbortSignal;
+}
+
+/** A backend: resolves with a connected transport (for TLS, after the handshake). */
+export type Connector = (request: ConnectRequest) => Promise<Transport>;

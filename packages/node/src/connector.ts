@@ -1,0 +1,20 @@
+import { connect as netConnect } from "node:net";
+import { connect as tlsConnect } from "node:tls";
+import type { ConnectRequest, Transport } from "@sockets/core/backend";
+import { nodeTlsOptions } from "./tls.js";
+import { whenConnected } from "./when-connected.js";
+
+/** Opens a node:net (or node:tls, for secureTransport "on") connection. */
+export function connectNode({ address, options, tls, signal }: ConnectRequest): Promise<Transport> {
+  const base = {
+    host: address.hostname,
+    port: address.port,
+    // Core implements allowHalfOpen:false itself; Node must never end our side on its own.
+    allowHalfOpen: true,
+    noDelay: options.noDelay,
+    keepAlive: options.keepAlive !== false,
+    keepAliveInitialDelay: options.keepAlive === false ? 0 : options.keepAlive,
+  };
+  if (tls === null) return whenConnected(netConnect(base), "connect", signal);
+  return whenConnected(tlsConnect({ ...base, ...nodeTlsOptions(tls) }), "secureConnect", signal);
+}

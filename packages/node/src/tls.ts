@@ -1,0 +1,65 @@
+import type { Socket as NetSocket } from "node:net";
+import { isIP } from "node:net";
+import {
+  type ConnectionOptions,
+  createSecureContext,
+  rootCertificates,
+  type SecureContext,
+  connect as tlsConnect,
+} from "node:tls";
+import type { TlsSettings, Transport } from "@sockets/core/backend";
+import { whenConnected } from "./when-connected.js";
+
+/**
+ * Building a SecureContext parses every trusted root (about 150 with the
+ * bundled store): several milliseconds a connection. Contexts are reused for
+ * the same CA and client certificate; a few distinct ones are kept.
+ */
+const contexts = new Map<string, SecureContext>();
+const MAX_CONTEXTS = 16;
+
+function secureContextFor(tls: TlsSettings): SecureContext | undefined {
+  if (tls.ca.length === 0 && tls.cert === undefined) return undefined;
+  const key = JSON.stringify([tls.ca, tls.cert ?? "", tls.key ?? ""]);
+  let context = contexts.get(key);
+  if (context === undefined) {
+    context = createSecureContext({
+      // `ca` replaces Node's bundled roots; ours adds to them, as Deno and workerd do.
+      ca: tls.ca.length > 0 ? [...rootCertificates, ...tls.ca] : undefined,
+      cert: tls.cert,
+      key: tls.key,
+    });
+    if (contexts.size >= MAX_CONTEXTS) contexts.delete(contexts.keys().next().value as string);
+    contexts.set(key, context);
+  }
+  return context;
+}
+
+/** node:tls options for core's TLS settings. */
+export function nodeTlsOptions(tls: TlsSettings): ConnectionOptions {
+  return {
+    // RFC 6066 forbids an IP literal as SNI (Node warns, DEP0123); without a
+    // servername Node checks the certificate against `host`, i.e. the IP SANs.
+    servername: isIP(tls.serverName) ? undefined : tls.serverName,
+    secureContext: secureContextFor(tls),
+    ALPNProtocols: tls.alpn.length > 0 ? [...tls.alpn] : undefined,
+    // Explicit, so NODE_TLS_REJECT_UNAUTHORIZED=0 cannot silently turn checks off.
+    rejectUnauthorized: true,
+  };
+}
+
+/**
+ * STARTTLS over a connected socket. `tls.connect({ socket })` is the form that
+ * emits 'secureConnect'; `new tls.TLSSocket(socket)` never does
+ * (https://nodejs.org/api/tls.html#tlsconnectoptions-callback).
+ */
+export function upgradeToTls(
+  raw: NetSocket,
+  tls: TlsSettings,
+  signal: AbortSignal,
+): Promise<Transport> {
+  // With `socket` given, Node checks the certificate against `servername ||
+  // host`, and `host` defaults to "localhost": name the host explicitly.
+  const secure = tlsConnect({ ...nodeTlsOptions(tls), socket: raw, host: tls.serverName });
+  return whenConnected(secure, "secureConnect", signal);
+}

@@ -151,7 +151,7 @@ export async function startServers(pki: TestPki): Promise<RunningServers> {
             else upgrade();
             return;
           }
-          socket.write(`PLAIN ${line}\n`);
+          if (!line.startsWith("#")) socket.write(`PLAIN ${line}\n`);
           newline = buffered.indexOf("\n");
         }
       };

@@ -17,7 +17,7 @@ export interface ServerPorts {
   tlsUntrusted: number;
   /** TLS with a certificate from the test CA, but only for wrong.example. */
   tlsWrongName: number;
-  /** Line protocol: greets "220 ready\n"; "STARTTLS\n" → "220 go ahead\n" then TLS (test CA), then echo; "STARTTLS-QUIET\n" → TLS at once, no reply. Other lines: "PLAIN <line>\n". */
+  /** Line protocol: greets "220 ready\n"; "STARTTLS\n" → "220 go ahead\n" then TLS (test CA), then echo; "STARTTLS-QUIET\n" → TLS at once, no reply. Lines starting "#" are ignored; others get "PLAIN <line>\n". */
   starttls: number;
   /** Writes "hello from server\n" and sends FIN at once; records what it receives afterwards (see "GOT"). */
   sendThenFin: number;

@@ -115,8 +115,10 @@ export const startTlsCases = defineCases("startTls", {
     const socket = connect(`127.0.0.1:${ports.starttls}`, { secureTransport: "starttls", tls: trust });
     await plaintextGreeting(socket);
     const writer = socket.writable.getWriter();
-    // Not awaited: the command is still queued in the writable when startTls()
-    // runs, and must reach the server, in order, before the handshake starts.
+    // Not awaited: a 4 MiB line the server ignores fills the socket buffers, so
+    // the command is still queued in the writable when startTls() runs. Both
+    // must reach the server, in order, before the handshake starts.
+    void writer.write(`#${"x".repeat(4 * 1024 * 1024)}\n`);
     void writer.write("STARTTLS-");
     void writer.write("QUIET\n");
     const secure = socket.startTls();
@@ -133,9 +135,11 @@ export const startTlsCases = defineCases("startTls", {
     reader.releaseLock();
     const order: string[] = [];
     const secure = socket.startTls();
+    // Listen on the old closed first: if it were already resolved, its
+    // callback would run before the writer's, whatever the registration order.
+    void socket.closed.then(() => order.push("old closed"));
     const writer = secure.writable.getWriter();
     void writer.ready.then(() => order.push("new writer ready"));
-    void socket.closed.then(() => order.push("old closed"));
     await within(socket.closed, 10_000, "old closed");
     await within(secure.opened, 10_000, "new opened");
     equal(order.join(", "), "new writer ready, old closed", "order");

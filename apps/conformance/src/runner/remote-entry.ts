@@ -1,0 +1,43 @@
+import type { Connect } from "@sockets/core";
+import type { KnownGaps } from "../suite/index.js";
+import { CONFIG_ENV, DONE_PREFIX, formatResult, type RunConfig } from "./protocol.js";
+import { runCases } from "./run-cases.js";
+
+export interface RemoteRunOptions {
+  connect: Connect;
+  runtime: string;
+  gaps?: KnownGaps;
+  /** Reads the configuration; by default from the environment variable. */
+  config?: RunConfig;
+  /** Where result lines go; by default console.log. */
+  print?: (line: string) => void;
+  /** Counts unhandled rejections on this runtime. */
+  unhandledRejections: () => number;
+}
+
+/** The body of a runtime's entry script: run the suite and print one line a result. */
+export async function runRemote(options: RemoteRunOptions): Promise<void> {
+  const print = options.print ?? ((line: string) => console.log(line));
+  const config = options.config ?? readConfigFromEnv();
+  const results = await runCases(
+    {
+      connect: options.connect,
+      runtime: options.runtime,
+      ports: config.ports,
+      trust: { ca: config.ca },
+      clientCert: config.clientCert,
+      unhandledRejections: options.unhandledRejections,
+    },
+    options.gaps ?? {},
+    (result) => print(formatResult(result)),
+    config.grep ? (name) => name.includes(config.grep as string) : undefined,
+  );
+  print(DONE_PREFIX + JSON.stringify({ count: results.length }));
+}
+
+function readConfigFromEnv(): RunConfig {
+  const g = globalThis as { process?: { env: Record<string, string | undefined> }; Deno?: { env: { get(name: string): string | undefined } } };
+  const raw = g.Deno ? g.Deno.env.get(CONFIG_ENV) : g.process?.env[CONFIG_ENV];
+  if (!raw) throw new Error(`${CONFIG_ENV} is not set: this script is started by the conformance orchestrator.`);
+  return JSON.parse(raw) as RunConfig;
+}

@@ -1,7 +1,7 @@
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  entry: ["src/node.ts", "src/unsupported.ts"],
+  entry: ["src/node.ts", "src/deno.ts", "src/bun.ts", "src/workerd.ts", "src/unsupported.ts"],
   format: ["esm"],
   // tsup 8 sets `baseUrl` for its declaration build, which TypeScript 6 deprecates.
   dts: { entry: { index: "src/index.ts" }, compilerOptions: { ignoreDeprecations: "6.0" } },

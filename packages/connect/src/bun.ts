@@ -1,0 +1,2 @@
+export { connect, isSocketError, SocketError, SocketErrorCode } from "@sockets/bun";
+export const runtime = "bun";

@@ -1,0 +1,2 @@
+export { connect, isSocketError, SocketError, SocketErrorCode } from "@sockets/deno";
+export const runtime = "deno";

@@ -1,0 +1,2 @@
+export { connect, isSocketError, SocketError, SocketErrorCode } from "@sockets/workers";
+export const runtime = "workerd";

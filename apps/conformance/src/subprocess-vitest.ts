@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { type RunConfig } from "./runner/protocol.js";
+import type { RunConfig } from "./runner/protocol.js";
 import { runSubprocess, type SubprocessOutcome, type SubprocessRun } from "./runner/subprocess.js";
 import { createTestPki, type RunningServers, startServers } from "./servers/index.js";
 import { cases, type KnownGaps } from "./suite/index.js";
@@ -17,7 +17,11 @@ export interface SubprocessSuiteOptions {
  * one run of the suite inside another runtime (Deno, Bun, workerd), against
  * loopback servers in this process.
  */
-export function registerSubprocessSuite({ runtime, gaps = {}, spawn }: SubprocessSuiteOptions): void {
+export function registerSubprocessSuite({
+  runtime,
+  gaps = {},
+  spawn,
+}: SubprocessSuiteOptions): void {
   let servers: RunningServers | undefined;
   let outcome: SubprocessOutcome | undefined;
 

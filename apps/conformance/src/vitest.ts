@@ -14,7 +14,11 @@ export interface InProcessSuiteOptions {
  * Registers every conformance case as a vitest test against `connect`, with
  * the loopback servers running in this process on ephemeral ports.
  */
-export function registerConformanceSuite({ connect, runtime, gaps = {} }: InProcessSuiteOptions): void {
+export function registerConformanceSuite({
+  connect,
+  runtime,
+  gaps = {},
+}: InProcessSuiteOptions): void {
   let servers: RunningServers | undefined;
   let context: SuiteContext | undefined;
   let unhandled = 0;

@@ -4,18 +4,18 @@
  */
 export { formatHostPort, type ParsedAddress, parseAddress } from "./address.js";
 export { type Backend, createConnect } from "./connect.js";
-export { codeOf, type ErrorPhase, toSocketError } from "./error-mapping.js";
+export { type Deferred, deferred } from "./deferred.js";
 export { SocketErrorCode } from "./error-codes.js";
+export { codeOf, type ErrorPhase, toSocketError } from "./error-mapping.js";
 export { SocketError } from "./errors.js";
 export { type ResolvedOptions, resolveOptions, type TlsSettings, tlsSettings } from "./options.js";
-export { deferred, type Deferred } from "./deferred.js";
-export { unsupportedRuntime } from "./unsupported.js";
 export type {
-  ConnectRequest,
   Connector,
+  ConnectRequest,
   Endpoint,
   PullTransport,
   PushTransport,
   Transport,
   TransportEvents,
 } from "./transport.js";
+export { unsupportedRuntime } from "./unsupported.js";

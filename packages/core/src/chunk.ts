@@ -36,7 +36,11 @@ export function chunkSize(chunk: unknown): number {
  */
 export function owned(chunk: Uint8Array): Uint8Array<ArrayBuffer> {
   const buffer = chunk.buffer;
-  if (chunk.byteOffset === 0 && chunk.byteLength === buffer.byteLength && !isSharedArrayBuffer(buffer)) {
+  if (
+    chunk.byteOffset === 0 &&
+    chunk.byteLength === buffer.byteLength &&
+    !isSharedArrayBuffer(buffer)
+  ) {
     return chunk as Uint8Array<ArrayBuffer>;
   }
   return new Uint8Array(chunk);

@@ -61,7 +61,8 @@ const HINTS: Partial<Record<SocketErrorCode, string>> = {
   EHOSTUNREACH: "no route to that host.",
   ENETUNREACH: "no route to that network.",
   ENOTFOUND: "the hostname could not be resolved.",
-  ERR_PERMISSION_DENIED: "the runtime's permissions do not allow this connection (Deno: --allow-net).",
+  ERR_PERMISSION_DENIED:
+    "the runtime's permissions do not allow this connection (Deno: --allow-net).",
   ERR_TLS_CERT:
     "the server's certificate is not trusted for this name; pass its CA in tls.ca, or set sni to the name on the certificate.",
   ERR_TLS_HANDSHAKE: "the TLS handshake failed.",
@@ -81,7 +82,11 @@ export function codeOf(error: unknown): SocketErrorCode | null {
     }
   }
   if (typeof e.name === "string" && e.name !== "Error") {
-    if (e.name === "InvalidData" && typeof e.message === "string" && /certificate/i.test(e.message)) {
+    if (
+      e.name === "InvalidData" &&
+      typeof e.message === "string" &&
+      /certificate/i.test(e.message)
+    ) {
       return SocketErrorCode.TlsCertificate;
     }
     const mapped = DENO_NAMES[e.name];

@@ -1,3 +1,5 @@
+export { SocketErrorCode } from "./error-codes.js";
+export { isSocketError, SocketError } from "./errors.js";
 export type {
   AnySocketAddress,
   Connect,
@@ -9,5 +11,3 @@ export type {
   SocketWritableChunk,
   TlsOptions,
 } from "./types.js";
-export { SocketErrorCode } from "./error-codes.js";
-export { isSocketError, SocketError } from "./errors.js";

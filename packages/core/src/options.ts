@@ -63,9 +63,7 @@ export function resolveOptions(options: SocketOptions | undefined): ResolvedOpti
     // An unknown key is most often a typo (`secureTransprt: "on"`): ignoring it
     // would silently connect in plain text.
     if (!KNOWN_OPTIONS.has(key)) {
-      throw invalid(
-        `Unknown option "${key}". Known options: ${[...KNOWN_OPTIONS].join(", ")}.`,
-      );
+      throw invalid(`Unknown option "${key}". Known options: ${[...KNOWN_OPTIONS].join(", ")}.`);
     }
   }
   const o = options as Record<string, unknown>;

@@ -420,11 +420,13 @@ export class SocketImpl implements Socket {
     this.#unlinkSignal?.();
     this.#connectAbort.abort();
     this.#gone.reject(
-      new SocketError(SocketErrorCode.SocketClosed, `The socket to ${this.#address.display} is closed.`),
+      new SocketError(
+        SocketErrorCode.SocketClosed,
+        `The socket to ${this.#address.display} is closed.`,
+      ),
     );
     const transport = this.#transport;
     this.#transport = null;
     transport?.destroy();
   }
 }
-

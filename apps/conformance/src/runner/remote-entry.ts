@@ -36,8 +36,14 @@ export async function runRemote(options: RemoteRunOptions): Promise<void> {
 }
 
 function readConfigFromEnv(): RunConfig {
-  const g = globalThis as { process?: { env: Record<string, string | undefined> }; Deno?: { env: { get(name: string): string | undefined } } };
+  const g = globalThis as {
+    process?: { env: Record<string, string | undefined> };
+    Deno?: { env: { get(name: string): string | undefined } };
+  };
   const raw = g.Deno ? g.Deno.env.get(CONFIG_ENV) : g.process?.env[CONFIG_ENV];
-  if (!raw) throw new Error(`${CONFIG_ENV} is not set: this script is started by the conformance orchestrator.`);
+  if (!raw)
+    throw new Error(
+      `${CONFIG_ENV} is not set: this script is started by the conformance orchestrator.`,
+    );
   return JSON.parse(raw) as RunConfig;
 }

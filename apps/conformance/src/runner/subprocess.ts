@@ -46,7 +46,8 @@ export function runSubprocess(run: SubprocessRun, config: RunConfig): Promise<Su
       while (newline !== -1) {
         const line = pending.slice(0, newline);
         pending = pending.slice(newline + 1);
-        if (line.startsWith(RESULT_PREFIX)) results.push(JSON.parse(line.slice(RESULT_PREFIX.length)));
+        if (line.startsWith(RESULT_PREFIX))
+          results.push(JSON.parse(line.slice(RESULT_PREFIX.length)));
         else if (line.startsWith(DONE_PREFIX)) completed = true;
         else keepLog(`${line}\n`);
         newline = pending.indexOf("\n");

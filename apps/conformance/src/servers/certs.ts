@@ -28,7 +28,9 @@ export interface TestPki {
 
 async function keyPem(key: CryptoKey): Promise<string> {
   const der = await webcrypto.subtle.exportKey("pkcs8", key as webcrypto.CryptoKey);
-  const b64 = Buffer.from(der).toString("base64").replace(/(.{64})/g, "$1\n");
+  const b64 = Buffer.from(der)
+    .toString("base64")
+    .replace(/(.{64})/g, "$1\n");
   return `-----BEGIN PRIVATE KEY-----\n${b64}\n-----END PRIVATE KEY-----\n`;
 }
 
@@ -46,7 +48,10 @@ async function makeCa(name: string) {
     keys: keys as CryptoKeyPair,
     extensions: [
       new x509.BasicConstraintsExtension(true, 0, true),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+      new x509.KeyUsagesExtension(
+        x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign,
+        true,
+      ),
       await x509.SubjectKeyIdentifierExtension.create(keys.publicKey as CryptoKey),
     ],
   });
@@ -99,8 +104,18 @@ export async function createTestPki(): Promise<TestPki> {
   return {
     ca: { cert: ca.cert.toString("pem"), key: await keyPem(ca.keys.privateKey) },
     server: await makeLeaf(ca, "localhost", local, "server"),
-    wrongName: await makeLeaf(ca, "wrong.example", [{ type: "dns", value: "wrong.example" }], "server"),
+    wrongName: await makeLeaf(
+      ca,
+      "wrong.example",
+      [{ type: "dns", value: "wrong.example" }],
+      "server",
+    ),
     untrusted: await makeLeaf(other, "localhost", local, "server"),
-    client: await makeLeaf(ca, "sockets test client", [{ type: "dns", value: "client.test" }], "client"),
+    client: await makeLeaf(
+      ca,
+      "sockets test client",
+      [{ type: "dns", value: "client.test" }],
+      "client",
+    ),
   };
 }

@@ -96,7 +96,10 @@ export async function startServers(pki: TestPki): Promise<RunningServers> {
   }
 
   const tlsEcho = await listen(
-    createTlsServer({ ...tlsBase, allowHalfOpen: true, ALPNProtocols: ALPN_OFFERED_BY_SERVER }, echo),
+    createTlsServer(
+      { ...tlsBase, allowHalfOpen: true, ALPNProtocols: ALPN_OFFERED_BY_SERVER },
+      echo,
+    ),
   );
 
   const tlsInfo = await listen(
@@ -211,7 +214,8 @@ export async function startServers(pki: TestPki): Promise<RunningServers> {
     sourceProgress.set(id, 0);
     while (sent < total && !socket.destroyed) {
       const length = Math.min(BLOCK, total - sent);
-      const chunk = length === BLOCK && sent % BLOCK === 0 ? blockAt(sent) : patternFrom(sent, length);
+      const chunk =
+        length === BLOCK && sent % BLOCK === 0 ? blockAt(sent) : patternFrom(sent, length);
       sent += length;
       const flushed = socket.write(chunk, () => {
         sourceProgress.set(id, (sourceProgress.get(id) ?? 0) + length);

@@ -30,7 +30,10 @@ export function isSocketErrorWith(error: unknown, code: string, what: string): v
   const e = error as Error & { code?: unknown };
   ok(error instanceof TypeError, `${what}: expected a TypeError, got ${e.name}: ${e.message}`);
   equal(e.name, "SocketError", `${what}: error name`);
-  ok(e.message.startsWith("SocketError: "), `${what}: message should start with "SocketError: ", got ${show(e.message)}`);
+  ok(
+    e.message.startsWith("SocketError: "),
+    `${what}: message should start with "SocketError: ", got ${show(e.message)}`,
+  );
   equal(e.code, code, `${what}: error code (message: ${e.message})`);
 }
 
@@ -44,7 +47,11 @@ export function throwsCode(fn: () => unknown, code: string, what: string): Error
   return fail(`${what}: expected a synchronous SocketError ${code}, but nothing was thrown`);
 }
 
-export async function rejectsCode(promise: Promise<unknown>, code: string, what: string): Promise<Error> {
+export async function rejectsCode(
+  promise: Promise<unknown>,
+  code: string,
+  what: string,
+): Promise<Error> {
   try {
     await promise;
   } catch (error) {
@@ -64,7 +71,8 @@ export async function rejects(promise: Promise<unknown>, what: string): Promise<
 }
 
 function show(value: unknown): string {
-  if (typeof value === "string") return JSON.stringify(value.length > 200 ? `${value.slice(0, 200)}...` : value);
+  if (typeof value === "string")
+    return JSON.stringify(value.length > 200 ? `${value.slice(0, 200)}...` : value);
   if (value instanceof Error) return `${value.name}: ${value.message}`;
   try {
     return JSON.stringify(value) ?? String(value);

@@ -44,7 +44,10 @@ const BAD_OPTIONS: [string, unknown][] = [
   ["sni not a hostname", { secureTransport: "on", sni: "bad name" }],
   ["tls without TLS", { tls: { ca: "-----BEGIN CERTIFICATE-----" } }],
   ["tls.ca not PEM", { secureTransport: "on", tls: { ca: "/etc/ssl/ca.pem" } }],
-  ["tls.cert without tls.key", { secureTransport: "on", tls: { cert: "-----BEGIN CERTIFICATE-----" } }],
+  [
+    "tls.cert without tls.key",
+    { secureTransport: "on", tls: { cert: "-----BEGIN CERTIFICATE-----" } },
+  ],
   ["unknown tls option", { secureTransport: "on", tls: { rejectUnauthorized: false } }],
   ["negative connectTimeout", { connectTimeout: -1 }],
   ["signal not an AbortSignal", { signal: {} }],
@@ -54,7 +57,10 @@ const BAD_OPTIONS: [string, unknown][] = [
 ];
 
 export const addressCases = defineCases("connect", {
-  "returns a Socket synchronously with stable stream and promise objects": async ({ connect, ports }) => {
+  "returns a Socket synchronously with stable stream and promise objects": async ({
+    connect,
+    ports,
+  }) => {
     const socket = connect(`127.0.0.1:${ports.echo}`);
     ok(!(socket instanceof Promise), "connect() must not return a Promise");
     equal(socket.readable, socket.readable, "readable identity");
@@ -77,7 +83,10 @@ export const addressCases = defineCases("connect", {
     for (const address of forms) {
       const socket = connect(address);
       const info = await socket.opened;
-      ok(/^(127\.0\.0\.1|\[::1\]):\d+$/.test(info.remoteAddress), `remoteAddress ${info.remoteAddress}`);
+      ok(
+        /^(127\.0\.0\.1|\[::1\]):\d+$/.test(info.remoteAddress),
+        `remoteAddress ${info.remoteAddress}`,
+      );
       await writeText(socket, "ping\n");
       const reader = socket.readable.getReader();
       equal(await readUntil(reader, "\n"), "ping\n", `echo via ${JSON.stringify(address)}`);
@@ -101,7 +110,10 @@ export const addressCases = defineCases("connect", {
       throwsCode(() => connect(address as AnySocketAddress), "ERR_INVALID_ADDRESS", what);
     }
   },
-  "rejects each invalid option synchronously with ERR_INVALID_OPTION": async ({ connect, ports }) => {
+  "rejects each invalid option synchronously with ERR_INVALID_OPTION": async ({
+    connect,
+    ports,
+  }) => {
     for (const [what, options] of BAD_OPTIONS) {
       throwsCode(
         () => connect(`127.0.0.1:${ports.echo}`, options as SocketOptions),

@@ -1,22 +1,38 @@
+import { SEND_THEN_FIN_GREETING } from "../servers/protocol.js";
 import { equal, ok, rejects, rejectsCode } from "./assert.js";
 import { defineCases } from "./harness.js";
 import { control, isPending, portOf, readText, within, writeText } from "./io.js";
-import { SEND_THEN_FIN_GREETING } from "../servers/protocol.js";
 
 export const halfOpenCases = defineCases("half-open", {
-  "allowHalfOpen false (default): the peer's FIN ends reads, closes our side, resolves closed": async ({ connect, ports }) => {
-    const socket = connect(`127.0.0.1:${ports.sendThenFin}`);
-    const info = await socket.opened;
-    equal(await readText(socket.readable), SEND_THEN_FIN_GREETING, "everything the peer sent, then EOF");
-    await within(socket.closed, 10_000, "closed after the peer's FIN");
-    const writer = socket.writable.getWriter();
-    await rejects(writer.write("too late\n"), "a write after the socket closed");
-    equal(await control(connect, ports.control, `GOT ${portOf(info.localAddress)}`), '""', "the peer received nothing after its FIN");
-  },
-  "allowHalfOpen true: after the peer's FIN reads end but writes still reach the peer": async ({ connect, ports }) => {
+  "allowHalfOpen false (default): the peer's FIN ends reads, closes our side, resolves closed":
+    async ({ connect, ports }) => {
+      const socket = connect(`127.0.0.1:${ports.sendThenFin}`);
+      const info = await socket.opened;
+      equal(
+        await readText(socket.readable),
+        SEND_THEN_FIN_GREETING,
+        "everything the peer sent, then EOF",
+      );
+      await within(socket.closed, 10_000, "closed after the peer's FIN");
+      const writer = socket.writable.getWriter();
+      await rejects(writer.write("too late\n"), "a write after the socket closed");
+      equal(
+        await control(connect, ports.control, `GOT ${portOf(info.localAddress)}`),
+        '""',
+        "the peer received nothing after its FIN",
+      );
+    },
+  "allowHalfOpen true: after the peer's FIN reads end but writes still reach the peer": async ({
+    connect,
+    ports,
+  }) => {
     const socket = connect(`127.0.0.1:${ports.sendThenFin}`, { allowHalfOpen: true });
     const info = await socket.opened;
-    equal(await readText(socket.readable), SEND_THEN_FIN_GREETING, "everything the peer sent, then EOF");
+    equal(
+      await readText(socket.readable),
+      SEND_THEN_FIN_GREETING,
+      "everything the peer sent, then EOF",
+    );
     const writer = socket.writable.getWriter();
     await writer.write("late write\n");
     ok(await isPending(socket.closed, 100), "closed must wait while our side is open");
@@ -28,7 +44,10 @@ export const halfOpenCases = defineCases("half-open", {
     }
     equal(got, '"late write\\n"', "what the peer received after its FIN");
   },
-  "writer.close() sends FIN while the readable keeps delivering the reply": async ({ connect, ports }) => {
+  "writer.close() sends FIN while the readable keeps delivering the reply": async ({
+    connect,
+    ports,
+  }) => {
     const socket = connect(`127.0.0.1:${ports.waitFin}`);
     const writer = socket.writable.getWriter();
     await writer.write("abc");
@@ -66,7 +85,10 @@ export const closeCases = defineCases("close", {
     const writer = socket.writable.getWriter();
     await rejects(writer.write("x"), "a write after close()");
   },
-  "close() while connecting rejects opened at once and resolves closed": async ({ connect, ports }) => {
+  "close() while connecting rejects opened at once and resolves closed": async ({
+    connect,
+    ports,
+  }) => {
     const socket = connect(`127.0.0.1:${ports.echo}`);
     const closing = socket.close();
     await rejectsCode(within(socket.opened, 10_000, "opened"), "ERR_SOCKET_CLOSED", "opened");
@@ -91,17 +113,34 @@ export const closeCases = defineCases("close", {
 });
 
 export const errorCases = defineCases("errors", {
-  "a refused connection rejects opened and closed with the same ECONNREFUSED SocketError": async ({ connect, ports }) => {
+  "a refused connection rejects opened and closed with the same ECONNREFUSED SocketError": async ({
+    connect,
+    ports,
+  }) => {
     const socket = connect(`127.0.0.1:${ports.refused}`);
-    const opened = await rejectsCode(within(socket.opened, 10_000, "opened"), "ECONNREFUSED", "opened");
-    const closed = await rejectsCode(within(socket.closed, 10_000, "closed"), "ECONNREFUSED", "closed");
+    const opened = await rejectsCode(
+      within(socket.opened, 10_000, "opened"),
+      "ECONNREFUSED",
+      "opened",
+    );
+    const closed = await rejectsCode(
+      within(socket.closed, 10_000, "closed"),
+      "ECONNREFUSED",
+      "closed",
+    );
     equal(closed, opened, "closed rejects with the very error of opened");
-    ok(opened.message.includes(`127.0.0.1:${ports.refused}`), `message names the address: ${opened.message}`);
+    ok(
+      opened.message.includes(`127.0.0.1:${ports.refused}`),
+      `message names the address: ${opened.message}`,
+    );
     ok((opened as { cause?: unknown }).cause !== undefined, "cause holds the runtime's error");
     equal((await socket.readable.getReader().read()).done, true, "reads end");
     await rejects(socket.writable.getWriter().write("x"), "a write after the failure");
   },
-  "a reset by the peer errors reads and rejects closed with ECONNRESET": async ({ connect, ports }) => {
+  "a reset by the peer errors reads and rejects closed with ECONNRESET": async ({
+    connect,
+    ports,
+  }) => {
     const socket = connect(`127.0.0.1:${ports.reset}`);
     await socket.opened;
     await writeText(socket, "x");
@@ -110,17 +149,33 @@ export const errorCases = defineCases("errors", {
     equal((readError as { code?: string }).code, "ECONNRESET", "read error code");
     await rejectsCode(within(socket.closed, 10_000, "closed"), "ECONNRESET", "closed");
   },
-  "connectTimeout fails a connection that never opens with ETIMEDOUT": async ({ connect, ports, trust }) => {
-    const socket = connect(`127.0.0.1:${ports.stall}`, { secureTransport: "on", tls: trust, connectTimeout: 300 });
+  "connectTimeout fails a connection that never opens with ETIMEDOUT": async ({
+    connect,
+    ports,
+    trust,
+  }) => {
+    const socket = connect(`127.0.0.1:${ports.stall}`, {
+      secureTransport: "on",
+      tls: trust,
+      connectTimeout: 300,
+    });
     const error = await rejectsCode(within(socket.opened, 20_000, "opened"), "ETIMEDOUT", "opened");
     ok(error.message.includes("300"), `message gives the timeout: ${error.message}`);
     await rejectsCode(socket.closed, "ETIMEDOUT", "closed");
   },
   "an AbortSignal aborts connecting and a live socket": async ({ connect, ports, trust }) => {
     const pending = new AbortController();
-    const connecting = connect(`127.0.0.1:${ports.stall}`, { secureTransport: "on", tls: trust, signal: pending.signal });
+    const connecting = connect(`127.0.0.1:${ports.stall}`, {
+      secureTransport: "on",
+      tls: trust,
+      signal: pending.signal,
+    });
     pending.abort(new Error("stop"));
-    await rejectsCode(within(connecting.opened, 10_000, "opened"), "ERR_ABORTED", "opened while connecting");
+    await rejectsCode(
+      within(connecting.opened, 10_000, "opened"),
+      "ERR_ABORTED",
+      "opened while connecting",
+    );
 
     const live = new AbortController();
     const socket = connect(`127.0.0.1:${ports.echo}`, { signal: live.signal });
@@ -128,14 +183,25 @@ export const errorCases = defineCases("errors", {
     const reader = socket.readable.getReader();
     const read = reader.read();
     live.abort();
-    await rejectsCode(within(socket.closed, 10_000, "closed"), "ERR_ABORTED", "closed of a live socket");
+    await rejectsCode(
+      within(socket.closed, 10_000, "closed"),
+      "ERR_ABORTED",
+      "closed of a live socket",
+    );
     await rejects(within(read, 10_000, "read"), "a pending read on an aborted socket");
 
     const already = AbortSignal.abort();
     const never = connect(`127.0.0.1:${ports.echo}`, { signal: already });
-    await rejectsCode(within(never.opened, 10_000, "opened"), "ERR_ABORTED", "an already-aborted signal");
+    await rejectsCode(
+      within(never.opened, 10_000, "opened"),
+      "ERR_ABORTED",
+      "an already-aborted signal",
+    );
   },
-  "reading the peer's reply after it ends is unaffected by a later close()": async ({ connect, ports }) => {
+  "reading the peer's reply after it ends is unaffected by a later close()": async ({
+    connect,
+    ports,
+  }) => {
     // workerd #6479: closed must not reject when close() follows the peer's FIN.
     const socket = connect(`127.0.0.1:${ports.sendThenFin}`);
     equal(await readText(socket.readable), SEND_THEN_FIN_GREETING, "greeting");

@@ -1,7 +1,7 @@
+import { patternByte } from "../servers/protocol.js";
 import { equal, fail, ok, rejects } from "./assert.js";
 import { defineCases } from "./harness.js";
 import { control, decode, encoder, readUntil, sleep, writeText } from "./io.js";
-import { patternByte } from "../servers/protocol.js";
 
 const MiB = 1024 * 1024;
 
@@ -29,7 +29,10 @@ function sourceId(runtime: string): string {
 }
 
 export const streamCases = defineCases("streams", {
-  "echoes bytes; opened reports remote and local host:port and no ALPN": async ({ connect, ports }) => {
+  "echoes bytes; opened reports remote and local host:port and no ALPN": async ({
+    connect,
+    ports,
+  }) => {
     const socket = connect(`127.0.0.1:${ports.echo}`);
     const info = await socket.opened;
     equal(info.remoteAddress, `127.0.0.1:${ports.echo}`, "remoteAddress");
@@ -40,15 +43,25 @@ export const streamCases = defineCases("streams", {
     equal(await readUntil(socket.readable.getReader(), "\n"), "hello\n", "echo");
     await socket.close();
   },
-  "queues writes made before the connection opens and sends them in order": async ({ connect, ports }) => {
+  "queues writes made before the connection opens and sends them in order": async ({
+    connect,
+    ports,
+  }) => {
     const socket = connect(`127.0.0.1:${ports.echo}`);
     const writer = socket.writable.getWriter();
     const writes = ["one,", "two,", "three\n"].map((part) => writer.write(encoder.encode(part)));
     await Promise.all(writes);
-    equal(await readUntil(socket.readable.getReader(), "\n"), "one,two,three\n", "echo of queued writes");
+    equal(
+      await readUntil(socket.readable.getReader(), "\n"),
+      "one,two,three\n",
+      "echo of queued writes",
+    );
     await socket.close();
   },
-  "writable accepts ArrayBuffer, views and UTF-8 strings; empty writes are no-ops": async ({ connect, ports }) => {
+  "writable accepts ArrayBuffer, views and UTF-8 strings; empty writes are no-ops": async ({
+    connect,
+    ports,
+  }) => {
     const socket = connect(`127.0.0.1:${ports.echo}`);
     const writer = socket.writable.getWriter();
     const u16 = new Uint16Array([0x4241]); // "AB" little-endian
@@ -63,18 +76,27 @@ export const streamCases = defineCases("streams", {
     equal(text, expected, "bytes as laid out in memory, strings as UTF-8");
     await socket.close();
   },
-  "writable rejects values that are not bytes or strings with a TypeError": async ({ connect, ports }) => {
+  "writable rejects values that are not bytes or strings with a TypeError": async ({
+    connect,
+    ports,
+  }) => {
     for (const value of [42, { length: 1 }, null, [1, 2]]) {
       const socket = connect(`127.0.0.1:${ports.echo}`);
       await socket.opened;
       const writer = socket.writable.getWriter();
-      const error = await rejects(writer.write(value as unknown as string), `write(${JSON.stringify(value)})`);
+      const error = await rejects(
+        writer.write(value as unknown as string),
+        `write(${JSON.stringify(value)})`,
+      );
       ok(error instanceof TypeError, `expected a TypeError, got ${String(error)}`);
       equal((error as { code?: string }).code, "ERR_INVALID_CHUNK", "code");
       await socket.close();
     }
   },
-  "readable is a byte stream: a BYOB reader fills the caller's buffer": async ({ connect, ports }) => {
+  "readable is a byte stream: a BYOB reader fills the caller's buffer": async ({
+    connect,
+    ports,
+  }) => {
     const socket = connect(`127.0.0.1:${ports.echo}`);
     await writeText(socket, "abcdefgh");
     const reader = socket.readable.getReader({ mode: "byob" });
@@ -96,7 +118,8 @@ export const streamCases = defineCases("streams", {
     await writer.write("12345");
     await writer.close();
     const chunks: unknown[] = [];
-    for await (const chunk of socket.readable as unknown as AsyncIterable<Uint8Array>) chunks.push(chunk);
+    for await (const chunk of socket.readable as unknown as AsyncIterable<Uint8Array>)
+      chunks.push(chunk);
     ok(chunks.length > 0 && chunks.every((c) => c instanceof Uint8Array), "chunks are Uint8Array");
     equal(decode(concat(chunks as Uint8Array[])), "received 5 bytes\n", "reply");
     await socket.closed;
@@ -157,7 +180,10 @@ export const streamCases = defineCases("streams", {
       while (accepted < limit) {
         // A peer that never reads must make `ready` wait; a second of no
         // progress means it does. Without backpressure all 256 MiB go through.
-        const ready = await Promise.race([writer.ready.then(() => true), sleep(1000).then(() => false)]);
+        const ready = await Promise.race([
+          writer.ready.then(() => true),
+          sleep(1000).then(() => false),
+        ]);
         if (!ready) break;
         void writer.write(block).catch(() => {});
         accepted += block.length;
@@ -188,7 +214,10 @@ export const streamCases = defineCases("streams", {
         last = now;
       }
       ok(last >= 0, "the source server saw the request");
-      ok(last < 32 * MiB, `the server pushed ${last} bytes into a reader that stopped: not bounded`);
+      ok(
+        last < 32 * MiB,
+        `the server pushed ${last} bytes into a reader that stopped: not bounded`,
+      );
       reader.releaseLock();
       await socket.close();
     },

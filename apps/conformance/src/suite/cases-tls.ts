@@ -1,8 +1,8 @@
 import type { Socket } from "@sockets/core";
+import { STARTTLS_GO_AHEAD, STARTTLS_GREETING } from "../servers/protocol.js";
 import { equal, ok, rejectsCode, throwsCode } from "./assert.js";
 import { defineCases } from "./harness.js";
 import { readText, readUntil, within, writeText } from "./io.js";
-import { STARTTLS_GO_AHEAD, STARTTLS_GREETING } from "../servers/protocol.js";
 
 async function echoOnce(socket: Socket, text: string): Promise<string> {
   await writeText(socket, text);
@@ -15,31 +15,47 @@ async function echoOnce(socket: Socket, text: string): Promise<string> {
 }
 
 export const tlsCases = defineCases("tls", {
-  "secureTransport on: opened resolves after a verified handshake and data is encrypted end to end": async ({ connect, ports, trust }) => {
-    const socket = connect(`localhost:${ports.tlsEcho}`, { secureTransport: "on", tls: trust });
-    equal(socket.secureTransport, "on", "secureTransport");
-    const info = await socket.opened;
-    equal(info.alpn, null, "no ALPN offered, none chosen");
-    equal(await echoOnce(socket, "secret\n"), "secret\n", "echo over TLS");
-    await socket.close();
-  },
-  "an IP address is verified against the certificate's IP SANs": async ({ connect, ports, trust }) => {
+  "secureTransport on: opened resolves after a verified handshake and data is encrypted end to end":
+    async ({ connect, ports, trust }) => {
+      const socket = connect(`localhost:${ports.tlsEcho}`, { secureTransport: "on", tls: trust });
+      equal(socket.secureTransport, "on", "secureTransport");
+      const info = await socket.opened;
+      equal(info.alpn, null, "no ALPN offered, none chosen");
+      equal(await echoOnce(socket, "secret\n"), "secret\n", "echo over TLS");
+      await socket.close();
+    },
+  "an IP address is verified against the certificate's IP SANs": async ({
+    connect,
+    ports,
+    trust,
+  }) => {
     const socket = connect(`127.0.0.1:${ports.tlsEcho}`, { secureTransport: "on", tls: trust });
     equal((await socket.opened).remoteAddress, `127.0.0.1:${ports.tlsEcho}`, "remoteAddress");
     equal(await echoOnce(socket, "by ip\n"), "by ip\n", "echo");
     await socket.close();
   },
-  "alpn offers protocols and opened reports the server's choice": async ({ connect, ports, trust }) => {
+  "alpn offers protocols and opened reports the server's choice": async ({
+    connect,
+    ports,
+    trust,
+  }) => {
     const socket = connect(`localhost:${ports.tlsInfo}`, {
       secureTransport: "on",
       alpn: ["x-sockets-test"],
       tls: trust,
     });
     equal((await socket.opened).alpn, "x-sockets-test", "SocketInfo.alpn");
-    ok((await readText(socket.readable)).includes("alpn=x-sockets-test"), "the server saw the protocol");
+    ok(
+      (await readText(socket.readable)).includes("alpn=x-sockets-test"),
+      "the server saw the protocol",
+    );
   },
   "sni sets the server name sent and verified": async ({ connect, ports, trust }) => {
-    const socket = connect(`127.0.0.1:${ports.tlsInfo}`, { secureTransport: "on", sni: "localhost", tls: trust });
+    const socket = connect(`127.0.0.1:${ports.tlsInfo}`, {
+      secureTransport: "on",
+      sni: "localhost",
+      tls: trust,
+    });
     await socket.opened;
     const line = await readText(socket.readable);
     ok(line.startsWith("sni=localhost "), `the server saw SNI localhost: ${line}`);
@@ -49,7 +65,12 @@ export const tlsCases = defineCases("tls", {
     const line = await readText(socket.readable);
     ok(line.startsWith("sni=localhost "), `the server saw SNI localhost: ${line}`);
   },
-  "tls.cert and tls.key present a client certificate (mTLS)": async ({ connect, ports, trust, clientCert }) => {
+  "tls.cert and tls.key present a client certificate (mTLS)": async ({
+    connect,
+    ports,
+    trust,
+    clientCert,
+  }) => {
     const socket = connect(`localhost:${ports.tlsInfo}`, {
       secureTransport: "on",
       tls: { ...trust, cert: clientCert.cert, key: clientCert.key },
@@ -57,13 +78,23 @@ export const tlsCases = defineCases("tls", {
     const line = await readText(socket.readable);
     ok(line.includes("client=sockets test client"), `the server saw our certificate: ${line}`);
   },
-  "an untrusted certificate fails opened and closed with ERR_TLS_CERT": async ({ connect, ports, trust }) => {
-    const socket = connect(`localhost:${ports.tlsUntrusted}`, { secureTransport: "on", tls: trust });
+  "an untrusted certificate fails opened and closed with ERR_TLS_CERT": async ({
+    connect,
+    ports,
+    trust,
+  }) => {
+    const socket = connect(`localhost:${ports.tlsUntrusted}`, {
+      secureTransport: "on",
+      tls: trust,
+    });
     await rejectsCode(within(socket.opened, 10_000, "opened"), "ERR_TLS_CERT", "opened");
     await rejectsCode(socket.closed, "ERR_TLS_CERT", "closed");
   },
   "a certificate for another name fails with ERR_TLS_CERT": async ({ connect, ports, trust }) => {
-    const socket = connect(`localhost:${ports.tlsWrongName}`, { secureTransport: "on", tls: trust });
+    const socket = connect(`localhost:${ports.tlsWrongName}`, {
+      secureTransport: "on",
+      tls: trust,
+    });
     await rejectsCode(within(socket.opened, 10_000, "opened"), "ERR_TLS_CERT", "opened");
   },
 });
@@ -75,12 +106,19 @@ async function plaintextGreeting(socket: Socket): Promise<void> {
 }
 
 export const startTlsCases = defineCases("startTls", {
-  "is refused on a plain socket, on a TLS socket, twice, and after close()": async ({ connect, ports, trust }) => {
+  "is refused on a plain socket, on a TLS socket, twice, and after close()": async ({
+    connect,
+    ports,
+    trust,
+  }) => {
     const plain = connect(`127.0.0.1:${ports.echo}`);
     throwsCode(() => plain.startTls(), "ERR_INVALID_STATE", "secureTransport off");
     const secure = connect(`localhost:${ports.tlsEcho}`, { secureTransport: "on", tls: trust });
     throwsCode(() => secure.startTls(), "ERR_INVALID_STATE", "secureTransport on");
-    const twice = connect(`127.0.0.1:${ports.starttls}`, { secureTransport: "starttls", tls: trust });
+    const twice = connect(`127.0.0.1:${ports.starttls}`, {
+      secureTransport: "starttls",
+      tls: trust,
+    });
     const upgraded = twice.startTls();
     throwsCode(() => twice.startTls(), "ERR_INVALID_STATE", "a second call");
     throwsCode(() => upgraded.startTls(), "ERR_INVALID_STATE", "on the socket startTls() returned");
@@ -89,8 +127,15 @@ export const startTlsCases = defineCases("startTls", {
     throwsCode(() => closed.startTls(), "ERR_INVALID_STATE", "after close()");
     await Promise.all([plain.close(), secure.close(), upgraded.close()]);
   },
-  "upgrades the connection: new TLS socket, old streams detached, old closed resolved": async ({ connect, ports, trust }) => {
-    const socket = connect(`localhost:${ports.starttls}`, { secureTransport: "starttls", tls: trust });
+  "upgrades the connection: new TLS socket, old streams detached, old closed resolved": async ({
+    connect,
+    ports,
+    trust,
+  }) => {
+    const socket = connect(`localhost:${ports.starttls}`, {
+      secureTransport: "starttls",
+      tls: trust,
+    });
     equal(socket.secureTransport, "starttls", "secureTransport before");
     const plainInfo = await socket.opened;
     await plaintextGreeting(socket);
@@ -108,11 +153,22 @@ export const startTlsCases = defineCases("startTls", {
     await within(socket.closed, 10_000, "old closed");
     equal((await reader.read()).done, true, "the old reader is detached");
     await rejectsCode(writer.write("plain"), "ERR_SOCKET_CLOSED", "the old writer is detached");
-    equal(await echoOnce(secure, "inside tls\n"), "inside tls\n", "echo over the upgraded connection");
+    equal(
+      await echoOnce(secure, "inside tls\n"),
+      "inside tls\n",
+      "echo over the upgraded connection",
+    );
     await secure.close();
   },
-  "writes queued before startTls() are flushed before the handshake": async ({ connect, ports, trust }) => {
-    const socket = connect(`127.0.0.1:${ports.starttls}`, { secureTransport: "starttls", tls: trust });
+  "writes queued before startTls() are flushed before the handshake": async ({
+    connect,
+    ports,
+    trust,
+  }) => {
+    const socket = connect(`127.0.0.1:${ports.starttls}`, {
+      secureTransport: "starttls",
+      tls: trust,
+    });
     await plaintextGreeting(socket);
     const writer = socket.writable.getWriter();
     // Not awaited: a 4 MiB line the server ignores fills the socket buffers, so
@@ -123,11 +179,22 @@ export const startTlsCases = defineCases("startTls", {
     void writer.write("QUIET\n");
     const secure = socket.startTls();
     await within(secure.opened, 10_000, "TLS opened");
-    equal(await echoOnce(secure, "after quiet upgrade\n"), "after quiet upgrade\n", "echo over TLS");
+    equal(
+      await echoOnce(secure, "after quiet upgrade\n"),
+      "after quiet upgrade\n",
+      "echo over TLS",
+    );
     await secure.close();
   },
-  "the old closed resolves only after the new socket is writable": async ({ connect, ports, trust }) => {
-    const socket = connect(`127.0.0.1:${ports.starttls}`, { secureTransport: "starttls", tls: trust });
+  "the old closed resolves only after the new socket is writable": async ({
+    connect,
+    ports,
+    trust,
+  }) => {
+    const socket = connect(`127.0.0.1:${ports.starttls}`, {
+      secureTransport: "starttls",
+      tls: trust,
+    });
     await plaintextGreeting(socket);
     await writeText(socket, "STARTTLS\n");
     const reader = socket.readable.getReader();
@@ -146,7 +213,11 @@ export const startTlsCases = defineCases("startTls", {
     writer.releaseLock();
     await secure.close();
   },
-  "the upgraded connection verifies the certificate against sni": async ({ connect, ports, trust }) => {
+  "the upgraded connection verifies the certificate against sni": async ({
+    connect,
+    ports,
+    trust,
+  }) => {
     const socket = connect(`127.0.0.1:${ports.starttls}`, {
       secureTransport: "starttls",
       sni: "wrong.example",
@@ -158,7 +229,11 @@ export const startTlsCases = defineCases("startTls", {
     await readUntil(reader, "\n");
     reader.releaseLock();
     const secure = socket.startTls();
-    await rejectsCode(within(secure.opened, 10_000, "opened"), "ERR_TLS_CERT", "opened after a mismatched upgrade");
+    await rejectsCode(
+      within(secure.opened, 10_000, "opened"),
+      "ERR_TLS_CERT",
+      "opened after a mismatched upgrade",
+    );
   },
 });
 
@@ -176,7 +251,7 @@ export const loadCases = defineCases("load", {
           return readText(socket.readable);
         }),
       );
-      results.forEach((text, i) => equal(text, `socket ${i}\n`, `socket ${i}`));
+      for (const [i, text] of results.entries()) equal(text, `socket ${i}\n`, `socket ${i}`);
     },
   },
   "200 concurrent TLS sockets each echo their own message": {
@@ -184,14 +259,17 @@ export const loadCases = defineCases("load", {
     async run({ connect, ports, trust }) {
       const results = await Promise.all(
         Array.from({ length: 200 }, async (_, i) => {
-          const socket = connect(`localhost:${ports.tlsEcho}`, { secureTransport: "on", tls: trust });
+          const socket = connect(`localhost:${ports.tlsEcho}`, {
+            secureTransport: "on",
+            tls: trust,
+          });
           const writer = socket.writable.getWriter();
           await writer.write(`tls ${i}\n`);
           await writer.close();
           return readText(socket.readable);
         }),
       );
-      results.forEach((text, i) => equal(text, `tls ${i}\n`, `socket ${i}`));
+      for (const [i, text] of results.entries()) equal(text, `tls ${i}\n`, `socket ${i}`);
     },
   },
 });

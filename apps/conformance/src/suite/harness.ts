@@ -31,7 +31,10 @@ export type KnownGaps = Readonly<Record<string, string>>;
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
-export function defineCases(group: string, cases: Record<string, TestCase["run"] | Omit<TestCase, "name">>): TestCase[] {
+export function defineCases(
+  group: string,
+  cases: Record<string, TestCase["run"] | Omit<TestCase, "name">>,
+): TestCase[] {
   return Object.entries(cases).map(([title, body]) =>
     typeof body === "function"
       ? { name: `${group}: ${title}`, run: body }

@@ -53,7 +53,8 @@ export async function readUntil(
   let text = "";
   while (!text.includes(suffix)) {
     const { value, done } = await reader.read();
-    if (done) fail(`the stream ended before ${JSON.stringify(suffix)}; got ${JSON.stringify(text)}`);
+    if (done)
+      fail(`the stream ended before ${JSON.stringify(suffix)}; got ${JSON.stringify(text)}`);
     text += decoder.decode(value, { stream: true });
   }
   return text;

@@ -3,18 +3,7 @@
  * export conditions load one backend (node, deno, bun, workerd); TypeScript
  * sees this one declaration whichever is chosen.
  */
-export type {
-  AnySocketAddress,
-  Connect,
-  SecureTransport,
-  Socket,
-  SocketAddress,
-  SocketInfo,
-  SocketOptions,
-  SocketWritableChunk,
-  TlsOptions,
-} from "@sockets/core";
-export { isSocketError, SocketError, SocketErrorCode } from "@sockets/core";
+export * from "@sockets/core";
 
 import type { Connect } from "@sockets/core";
 

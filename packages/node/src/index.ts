@@ -1,18 +1,8 @@
 import { createConnect } from "@sockets/core/backend";
 import { connectNode } from "./connector.js";
 
-export type {
-  AnySocketAddress,
-  Connect,
-  SecureTransport,
-  Socket,
-  SocketAddress,
-  SocketInfo,
-  SocketOptions,
-  SocketWritableChunk,
-  TlsOptions,
-} from "@sockets/core";
-export { isSocketError, SocketError, SocketErrorCode } from "@sockets/core";
+// The public types and errors are core's: every backend exports the same names.
+export * from "@sockets/core";
 
 /** `connect()` from the WinterTC Sockets API, on node:net and node:tls. */
 export const connect = createConnect({ kind: "push", connect: connectNode });

@@ -105,6 +105,15 @@ async function plaintextGreeting(socket: Socket): Promise<void> {
   reader.releaseLock();
 }
 
+/** The plaintext part of the STARTTLS dance: greeting, command, go-ahead. */
+async function negotiateStartTls(socket: Socket): Promise<void> {
+  await plaintextGreeting(socket);
+  await writeText(socket, "STARTTLS\n");
+  const reader = socket.readable.getReader();
+  equal(await readUntil(reader, "\n"), STARTTLS_GO_AHEAD, "go-ahead");
+  reader.releaseLock();
+}
+
 export const startTlsCases = defineCases("startTls", {
   "is refused on a plain socket, on a TLS socket, twice, and after close()": async ({
     connect,
@@ -195,11 +204,7 @@ export const startTlsCases = defineCases("startTls", {
       secureTransport: "starttls",
       tls: trust,
     });
-    await plaintextGreeting(socket);
-    await writeText(socket, "STARTTLS\n");
-    const reader = socket.readable.getReader();
-    await readUntil(reader, "\n");
-    reader.releaseLock();
+    await negotiateStartTls(socket);
     const order: string[] = [];
     const secure = socket.startTls();
     // Listen on the old closed first: if it were already resolved, its
@@ -223,11 +228,7 @@ export const startTlsCases = defineCases("startTls", {
       sni: "wrong.example",
       tls: trust,
     });
-    await plaintextGreeting(socket);
-    await writeText(socket, "STARTTLS\n");
-    const reader = socket.readable.getReader();
-    await readUntil(reader, "\n");
-    reader.releaseLock();
+    await negotiateStartTls(socket);
     const secure = socket.startTls();
     await rejectsCode(
       within(secure.opened, 10_000, "opened"),

@@ -9,4 +9,7 @@ export default defineConfig({
   keepNames: true,
   target: "es2022",
   platform: "node",
+  // Keep `node:net` / `node:tls` as written: tsup strips the prefix by default,
+  // and bundlers and Deno/Bun/workerd compat layers key on it.
+  removeNodeProtocol: false,
 });

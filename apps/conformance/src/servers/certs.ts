@@ -2,7 +2,12 @@ import "reflect-metadata";
 import { webcrypto } from "node:crypto";
 import * as x509 from "@peculiar/x509";
 
-x509.cryptoProvider.set(webcrypto as unknown as Crypto);
+// Node's webcrypto is the standard Crypto, but typed with Node's own
+// declarations, which differ from the DOM ones x509 names (with or without lib.dom).
+x509.cryptoProvider.set(webcrypto as never);
+
+type CryptoKey = webcrypto.CryptoKey;
+type CryptoKeyPair = webcrypto.CryptoKeyPair;
 
 const ALG = { name: "ECDSA", namedCurve: "P-256", hash: "SHA-256" } as const;
 
@@ -27,7 +32,7 @@ export interface TestPki {
 }
 
 async function keyPem(key: CryptoKey): Promise<string> {
-  const der = await webcrypto.subtle.exportKey("pkcs8", key as webcrypto.CryptoKey);
+  const der = await webcrypto.subtle.exportKey("pkcs8", key);
   const b64 = Buffer.from(der)
     .toString("base64")
     .replace(/(.{64})/g, "$1\n");

@@ -1,0 +1,90 @@
+import { unsupportedRuntime } from "@sockets/core/backend";
+
+/**
+ * The few parts of Bun's socket API this backend uses, written out
+ * structurally so that neither the build nor the published `.d.ts` depends on
+ * `@types/bun` (users on other runtimes must not need it). They follow
+ * bun-types 1.4.4 `bun.d.ts` (`Socket`, `SocketHandler`, `TLSOptions`,
+ * `Bun.connect`); test/bun-api-types.ts checks them against it.
+ */
+
+/** A connected `Bun.Socket` (https://bun.com/docs/runtime/networking/tcp), carrying our per-socket state in `data`. */
+export interface BunSocket<Data> {
+  data: Data;
+  /** Bytes accepted (possibly fewer than given: wait for `drain`), or -1 once closed or shut down. */
+  write(data: Uint8Array): number;
+  /** Sends FIN; reading goes on. */
+  shutdown(halfClose?: boolean): void;
+  /** Closes the whole socket, even with `allowHalfOpen` (not a half-close). */
+  end(): void;
+  /** SO_LINGER 0 and close: the peer sees a reset. */
+  terminate(): void;
+  pause(): void;
+  resume(): void;
+  setNoDelay(noDelay?: boolean): boolean;
+  setKeepAlive(enable?: boolean, initialDelay?: number): boolean;
+  upgradeTLS(options: BunUpgradeOptions<Data>): [raw: BunSocket<Data>, tls: BunSocket<Data>];
+  /** -2 shut down, -1 detached, 0 closed, 1 established. */
+  readonly readyState: number;
+  readonly remoteAddress: string;
+  readonly remotePort: number;
+  readonly localAddress: string;
+  readonly localPort: number;
+  readonly alpnProtocol: string | false | null;
+}
+
+/** Handlers are shared by every socket of one `Bun.connect` call: state lives in `socket.data`. */
+export interface BunSocketHandler<Data> {
+  binaryType: "uint8array";
+  open(socket: BunSocket<Data>): void;
+  handshake(socket: BunSocket<Data>, success: boolean, authorizationError: Error | null): void;
+  data(socket: BunSocket<Data>, chunk: Uint8Array): void;
+  drain(socket: BunSocket<Data>): void;
+  end(socket: BunSocket<Data>): void;
+  close(socket: BunSocket<Data>, error?: Error): void;
+  error(socket: BunSocket<Data>, error: Error): void;
+  connectError(socket: BunSocket<Data>, error: Error): void;
+}
+
+export interface BunTlsOptions {
+  serverName: string;
+  ca?: string[];
+  cert?: string;
+  key?: string;
+  /** Wire format: each name prefixed by its length (RFC 7301). */
+  ALPNProtocols?: Uint8Array;
+  rejectUnauthorized: boolean;
+}
+
+export interface BunConnectOptions<Data> {
+  hostname: string;
+  port: number;
+  allowHalfOpen: boolean;
+  data: Data;
+  socket: BunSocketHandler<Data>;
+  tls?: BunTlsOptions;
+}
+
+export interface BunUpgradeOptions<Data> {
+  data: Data;
+  tls: BunTlsOptions;
+  socket: BunSocketHandler<Data>;
+}
+
+export interface BunRuntime {
+  connect<Data>(options: BunConnectOptions<Data>): Promise<BunSocket<Data>>;
+}
+
+/**
+ * The `Bun` global. This package runs only on Bun: anywhere else it fails at
+ * import with one clear error rather than later as "Bun is not defined".
+ */
+export const bun: BunRuntime = (() => {
+  const runtime = (globalThis as { Bun?: BunRuntime }).Bun;
+  if (runtime === undefined || typeof runtime.connect !== "function") {
+    throw unsupportedRuntime(
+      "@sockets/bun runs only on Bun: it is built on Bun.connect, and this host has no Bun global.",
+    );
+  }
+  return runtime;
+})();

@@ -1,0 +1,42 @@
+import type { ConnectRequest, ResolvedOptions, Transport } from "@sockets/core/backend";
+import { type BunSocket, bun } from "./bun-api.js";
+import { handlers, Link } from "./link.js";
+import { bunTlsOptions } from "./tls.js";
+import { BunTransport } from "./transport.js";
+
+/** Socket options that need a connected socket (https://bun.com/docs/runtime/networking/tcp). */
+function configure(socket: BunSocket<Link>, options: ResolvedOptions): void {
+  socket.setNoDelay(options.noDelay);
+  // The initial delay is in milliseconds, as in node:net; 0 keeps the system's.
+  if (options.keepAlive !== false) socket.setKeepAlive(true, options.keepAlive);
+}
+
+/** Opens a `Bun.connect` connection (TLS when `tls` is set) and resolves once it is usable. */
+export function connectBun({ address, options, tls, signal }: ConnectRequest): Promise<Transport> {
+  const link = new Link(tls !== null, (socket) => configure(socket, options));
+  if (!signal.aborted) {
+    try {
+      bun
+        .connect({
+          hostname: address.hostname,
+          port: address.port,
+          // Core implements allowHalfOpen:false itself; Bun must never close
+          // our side on the peer's FIN.
+          allowHalfOpen: true,
+          data: link,
+          socket: handlers,
+          ...(tls === null ? {} : { tls: bunTlsOptions(tls) }),
+        })
+        .then(
+          // `open` has run by now for TCP; this covers a socket that resolves
+          // after the attempt was abandoned.
+          (socket) => link.onOpen(socket),
+          (error: unknown) => link.fail(error),
+        );
+    } catch (error) {
+      // Options Bun refuses synchronously (e.g. a malformed certificate).
+      link.fail(error);
+    }
+  }
+  return link.whenReady(signal).then((socket) => new BunTransport(socket));
+}

@@ -1,0 +1,161 @@
+import {
+  type Endpoint,
+  type PushTransport,
+  SocketError,
+  SocketErrorCode,
+  type TlsSettings,
+  type Transport,
+  type TransportEvents,
+} from "@sockets/core/backend";
+import type { BunSocket } from "./bun-api.js";
+import { handlers, Link, type LinkTarget } from "./link.js";
+import { bunTlsOptions } from "./tls.js";
+
+/** A write Bun took only part of: the rest goes out on `drain`. */
+interface PendingWrite {
+  rest: Uint8Array;
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+function notWritable(): SocketError {
+  return new SocketError(SocketErrorCode.SocketClosed, "The connection is closed for writing.");
+}
+
+/**
+ * A connected Bun socket as a core transport. Sockets are opened with
+ * `allowHalfOpen: true` so Bun never closes our side on the peer's FIN; core
+ * implements the spec's `allowHalfOpen: false`.
+ */
+export class BunTransport implements PushTransport, LinkTarget {
+  readonly kind = "push";
+  readonly remote: Endpoint;
+  readonly local: Endpoint;
+  readonly alpn: string | null;
+  readonly #socket: BunSocket<Link>;
+  #events: TransportEvents | null = null;
+  #pending: PendingWrite | null = null;
+  /** Destroyed or handed to a TLS upgrade: nothing more goes through this object. */
+  #released = false;
+
+  constructor(socket: BunSocket<Link>) {
+    this.#socket = socket;
+    this.remote = { address: socket.remoteAddress, port: socket.remotePort };
+    this.local = { address: socket.localAddress, port: socket.localPort };
+    const alpn = socket.alpnProtocol;
+    this.alpn = typeof alpn === "string" && alpn !== "" ? alpn : null;
+  }
+
+  listen(events: TransportEvents): void {
+    if (this.#released) return;
+    this.#events = events;
+    this.#socket.data.attach(this);
+  }
+
+  // ---- events, routed by the socket's Link -------------------------------
+
+  onData(chunk: Uint8Array): void {
+    this.#events?.data(chunk);
+  }
+
+  onDrain(): void {
+    const pending = this.#pending;
+    if (pending === null) return;
+    const written = this.#socket.write(pending.rest);
+    if (written < 0) {
+      this.#pending = null;
+      pending.reject(notWritable());
+    } else if (written === pending.rest.byteLength) {
+      this.#pending = null;
+      pending.resolve();
+    } else {
+      pending.rest = pending.rest.subarray(written);
+    }
+  }
+
+  onEnd(): void {
+    this.#events?.end();
+  }
+
+  onClose(error: Error | undefined): void {
+    this.#failPending(error ?? notWritable());
+    // After our shutdown(), the peer's FIN shows up as a `close` with no `end`
+    // (measured in Bun 1.4.5): core reads a clean close as EOF as well.
+    if (error !== undefined) this.#events?.error(error);
+    else this.#events?.close();
+  }
+
+  onError(error: Error): void {
+    this.#failPending(error);
+    this.#events?.error(error);
+  }
+
+  // ---- the transport ----------------------------------------------------
+
+  pause(): void {
+    if (!this.#released) this.#socket.pause();
+  }
+
+  resume(): void {
+    if (!this.#released) this.#socket.resume();
+  }
+
+  write(chunk: Uint8Array): void | Promise<void> {
+    // Bun does not buffer: write() returns the bytes the kernel (or the TLS
+    // layer) took, possibly fewer, or -1 once the socket is closed; the rest is
+    // ours to send on `drain` (https://bun.com/docs/runtime/networking/tcp#buffering).
+    const written = this.#socket.write(chunk);
+    if (written === chunk.byteLength) return;
+    if (written < 0) throw notWritable();
+    return new Promise((resolve, reject) => {
+      this.#pending = { rest: chunk.subarray(written), resolve, reject };
+    });
+  }
+
+  shutdown(): void {
+    // shutdown() sends FIN and keeps reading. Never end(): in Bun it closes the
+    // whole socket, allowHalfOpen or not (measured in Bun 1.4.5; oven-sh/bun
+    // PR #35947 to change that was closed).
+    if (this.#released || this.#socket.readyState < 1) return;
+    this.#socket.shutdown();
+  }
+
+  destroy(): void {
+    if (this.#released) return;
+    this.#released = true;
+    this.#events = null;
+    this.#socket.data.detach();
+    this.#failPending(notWritable());
+    // end() closes both directions at once (it runs the `close` handler
+    // synchronously for plain TCP; TLS sends close_notify first), like
+    // Node's destroy(). terminate() would reset the connection.
+    this.#socket.end();
+  }
+
+  upgrade(tls: TlsSettings, signal: AbortSignal): Promise<Transport> {
+    // Core has stopped reading; the TLS socket takes the connection over.
+    this.#released = true;
+    this.#events = null;
+    this.#socket.data.detach();
+    const link = new Link(true);
+    try {
+      // Socket.upgradeTLS (bun-types `bun.d.ts`) returns [raw, tls]. The raw
+      // half stays writable and writing to it would bypass TLS (measured in
+      // Bun 1.4.5): it is dropped here. It still receives the ciphertext, under
+      // the old Link, which is detached and ignores it. The handshake runs
+      // whether or not core had paused this socket (measured).
+      this.#socket.upgradeTLS({ data: link, tls: bunTlsOptions(tls), socket: handlers });
+    } catch (error) {
+      this.#socket.end();
+      return Promise.reject(error);
+    }
+    return link.whenReady(signal).then((secure) => new BunTransport(secure));
+  }
+
+  #failPending(error: unknown): void {
+    const pending = this.#pending;
+    if (pending === null) return;
+    this.#pending = null;
+    pending.reject(error);
+  }
+}

@@ -1,0 +1,152 @@
+import {
+  type Endpoint,
+  type PullTransport,
+  SocketError,
+  SocketErrorCode,
+  type TlsSettings,
+  type Transport,
+  type TransportEvents,
+} from "@sockets/core/backend";
+import { closeQuietly, type DenoConn, type DenoTcpConn } from "./_deno.js";
+import { type InFlightRead, startNodeTls } from "./node-tls.js";
+import { startTls } from "./tls.js";
+
+/** Size of the transport-owned buffer a STARTTLS-capable connection reads through. */
+const DETACHABLE_READ_SIZE = 64 * 1024;
+
+/**
+ * A Deno connection (`Deno.TcpConn`, or the `Deno.TlsConn` of a verified
+ * handshake) as a core pull transport. Reads go through `conn.read()`, never
+ * `conn.readable`, which closes the whole resource at EOF and so breaks
+ * allowHalfOpen (denoland/deno#22258, #27510).
+ *
+ * STARTTLS: `Deno.startTls()` fails with `Busy`, and consumes the connection,
+ * when a `conn.read()` is in flight, and Deno cannot cancel one
+ * (https://docs.deno.com/api/deno/~/Deno.startTls). A consumer's read loop
+ * always has one in flight, and after a server's STARTTLS go-ahead no byte
+ * will come to complete it. So a connection opened with `secureTransport:
+ * "starttls"` reads through a buffer of its own (copied into the consumer's),
+ * and at upgrade:
+ * - no read in flight: `Deno.startTls()`, Deno's native TLS;
+ * - a read in flight: it is detached from the consumer (its bytes never land
+ *   in a buffer the consumer got back) and TLS runs in Deno's `node:tls` over
+ *   this connection, with that read's bytes as the first bytes of the
+ *   handshake (see node-tls.ts).
+ */
+export class DenoTransport implements PullTransport {
+  readonly kind = "pull";
+  readonly remote: Endpoint;
+  readonly local: Endpoint;
+  readonly alpn: string | null;
+  readonly #conn: DenoConn;
+  readonly #secure: boolean;
+  /** Set on connections that may be upgraded: reads go through it. */
+  readonly #scratch: Uint8Array | null;
+  #inFlight: InFlightRead | null = null;
+  #events: TransportEvents | null = null;
+  #shutdown: Promise<void> | null = null;
+  #released = false;
+
+  constructor(
+    conn: DenoConn,
+    kind: { secure: true; alpn: string | null } | { secure: false; upgradable: boolean },
+  ) {
+    this.#conn = conn;
+    this.#secure = kind.secure;
+    this.alpn = kind.secure ? kind.alpn : null;
+    this.remote = endpoint(conn.remoteAddr);
+    this.local = endpoint(conn.localAddr);
+    this.#scratch = !kind.secure && kind.upgradable ? new Uint8Array(DETACHABLE_READ_SIZE) : null;
+  }
+
+  listen(events: TransportEvents): void {
+    this.#events = events;
+  }
+
+  read(into: Uint8Array): Promise<number | null> {
+    if (this.#scratch !== null) return this.#readDetachable(this.#scratch, into);
+    // Straight into the consumer's buffer: no copy on connections that are never upgraded.
+    const read = this.#conn.read(into);
+    return this.#secure ? read.catch(endWithoutCloseNotify) : read;
+  }
+
+  async #readDetachable(scratch: Uint8Array, into: Uint8Array): Promise<number | null> {
+    const buffer = scratch.subarray(0, Math.min(scratch.byteLength, into.byteLength));
+    const read: InFlightRead = { buffer, result: this.#conn.read(buffer) };
+    this.#inFlight = read;
+    let n: number | null;
+    try {
+      n = await read.result;
+    } finally {
+      if (this.#inFlight === read) this.#inFlight = null;
+    }
+    // Upgraded meanwhile: these bytes belong to the TLS handshake, not the consumer.
+    if (this.#released) return null;
+    if (n !== null) into.set(buffer.subarray(0, n));
+    return n;
+  }
+
+  async write(chunk: Uint8Array): Promise<void> {
+    // conn.write() may take part of the chunk (https://docs.deno.com/api/deno/~/Deno.Conn.write).
+    try {
+      let offset = await this.#conn.write(chunk);
+      while (offset < chunk.byteLength) offset += await this.#conn.write(chunk.subarray(offset));
+    } catch (error) {
+      // Report it as Node's 'error' event would: the socket fails, `closed` rejects.
+      this.#events?.error(error);
+      throw error;
+    }
+  }
+
+  shutdown(): Promise<void> {
+    // closeWrite() is shutdown(SHUT_WR): a half-close. conn.writable.close()
+    // would close both directions.
+    this.#shutdown ??= this.#conn.closeWrite();
+    return this.#shutdown;
+  }
+
+  destroy(): void {
+    this.#release();
+    // A pending read rejects (Interrupted / BadResource); core ignores it by now.
+    closeQuietly(this.#conn);
+  }
+
+  upgrade(tls: TlsSettings, signal: AbortSignal): Promise<Transport> {
+    if (this.#scratch === null || this.#released) {
+      return Promise.reject(
+        new SocketError(
+          SocketErrorCode.InvalidState,
+          'This connection cannot be upgraded to TLS: it was not opened with secureTransport: "starttls".',
+        ),
+      );
+    }
+    this.#release();
+    const conn = this.#conn as DenoTcpConn;
+    const inFlight = this.#inFlight;
+    this.#inFlight = null;
+    // Deno.startTls() takes no client certificate; node:tls does.
+    if (inFlight === null && tls.cert === undefined) return startTls(conn, tls, signal);
+    return startNodeTls(conn, tls, signal, inFlight);
+  }
+
+  #release(): void {
+    this.#released = true;
+    this.#events = null;
+  }
+}
+
+/**
+ * rustls fails a read with `UnexpectedEof` when the peer closes TCP without
+ * sending TLS close_notify. Many servers do (Node's tls.Server on
+ * `socket.end()`, for one), and Node's TLS client reports that as a normal end
+ * of stream: so do we. Protocols run over these sockets frame their own
+ * messages, so a truncated message is still detected there.
+ */
+function endWithoutCloseNotify(error: unknown): null {
+  if (error instanceof Error && error.name === "UnexpectedEof") return null;
+  throw error;
+}
+
+function endpoint(addr: { hostname: string; port: number }): Endpoint {
+  return { address: addr.hostname, port: addr.port };
+}

@@ -1,0 +1,112 @@
+import { spawn } from "node:child_process";
+import { existsSync, lstatSync, mkdirSync, readlinkSync, rmSync, symlinkSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** packages/deno */
+export const packageDir = fileURLToPath(new URL("..", import.meta.url));
+const testDir = join(packageDir, "test");
+
+/**
+ * The Deno executable of the `deno` npm package (the same file its
+ * `node_modules/.bin/deno` shim runs). Spawned directly: the shim is a Node
+ * process that runs Deno with spawnSync, so stopping the shim on a timeout
+ * would leave Deno running.
+ */
+export const denoBinary = (() => {
+  const denoPackage = dirname(createRequire(import.meta.url).resolve("deno/package.json"));
+  const binary = join(denoPackage, process.platform === "win32" ? "deno.exe" : "deno");
+  return existsSync(binary) ? binary : join(packageDir, "node_modules", ".bin", "deno");
+})();
+
+/**
+ * `deno run` that resolves packages only from node_modules and never downloads:
+ * - `--node-modules-dir=manual`: bare and `npm:` specifiers come from the
+ *   node_modules directories pnpm made (https://docs.deno.com/runtime/fundamentals/node/#node_modules);
+ * - `--cached-only` and `--no-remote`: no registry, no remote modules;
+ * - `--no-lock`: no deno.lock written into the package;
+ * - network permission for the loopback servers only.
+ */
+export function denoRunArgs(entry: string, ...scriptArgs: string[]): string[] {
+  return [
+    "run",
+    "--node-modules-dir=manual",
+    "--cached-only",
+    "--no-remote",
+    "--no-lock",
+    "--allow-net=127.0.0.1,localhost,[::1]",
+    "--allow-env",
+    "--allow-read",
+    join(testDir, entry),
+    ...scriptArgs,
+  ];
+}
+
+/** Deno's cache goes under the package's gitignored .tmp; no update check. */
+export function denoEnv(): Record<string, string> {
+  return {
+    DENO_DIR: join(packageDir, ".tmp", "deno-dir"),
+    DENO_NO_UPDATE_CHECK: "1",
+    NO_COLOR: "1",
+  };
+}
+
+/**
+ * The entries import "@sockets/connect" as an application would. It cannot be
+ * a dependency of @sockets/deno (it depends on @sockets/deno: a cycle), so the
+ * test gives its entries the node_modules link pnpm would give an application:
+ * test/node_modules/@sockets/connect → packages/connect (gitignored).
+ */
+export function linkConnectPackage(): void {
+  const scope = join(testDir, "node_modules", "@sockets");
+  const link = join(scope, "connect");
+  const target = relative(scope, join(packageDir, "..", "connect"));
+  if (existsSync(link) && lstatSync(link).isSymbolicLink() && readlinkSync(link) === target) return;
+  mkdirSync(scope, { recursive: true });
+  rmSync(link, { recursive: true, force: true });
+  symlinkSync(target, link, "dir");
+}
+
+export interface RunResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a command to its end, killed (SIGTERM, then SIGKILL) past `timeoutMs`. */
+export function run(
+  command: string,
+  args: readonly string[],
+  options: { cwd?: string; env?: Record<string, string>; timeoutMs: number },
+): Promise<RunResult> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, {
+      cwd: options.cwd ?? packageDir,
+      env: { ...process.env, ...options.env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (text: string) => {
+      stdout += text;
+    });
+    child.stderr.setEncoding("utf8").on("data", (text: string) => {
+      stderr = (stderr + text).slice(-20_000);
+    });
+    let killTimer: ReturnType<typeof setTimeout> | undefined;
+    const timer = setTimeout(() => {
+      stderr += `\n[test] ${command} ran past ${options.timeoutMs} ms: stopping it`;
+      child.kill("SIGTERM");
+      killTimer = setTimeout(() => child.kill("SIGKILL"), 5_000);
+    }, options.timeoutMs);
+    child.on("error", (error) => {
+      stderr += `\n[test] could not start ${command}: ${error.message}`;
+    });
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      clearTimeout(killTimer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}

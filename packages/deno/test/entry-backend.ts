@@ -1,0 +1,355 @@
+/**
+ * Deno-specific checks the shared suite does not make, run inside Deno by
+ * backend.test.ts: STARTTLS with a read in flight (the case Deno.startTls
+ * cannot handle: it fails with Busy), the node:tls path (client certificates),
+ * and options Deno cannot honour. Prints one "@@check" line per check.
+ */
+import { connect, isSocketError, type Socket } from "@sockets/connect";
+
+interface Config {
+  ports: {
+    starttls: number;
+    tlsInfo: number;
+    tlsEcho: number;
+    echo: number;
+    reset: number;
+    stall: number;
+  };
+  ca: string;
+  clientCert: { cert: string; key: string };
+}
+interface DenoGlobal {
+  env: { get(name: string): string | undefined };
+}
+interface RejectionEvents {
+  addEventListener(
+    type: "unhandledrejection",
+    listener: (event: { preventDefault(): void }) => void,
+  ): void;
+}
+
+const { Deno } = globalThis as unknown as { Deno: DenoGlobal };
+const config = JSON.parse(Deno.env.get("SOCKETS_CONFORMANCE_CONFIG") ?? "{}") as Config;
+const trust = { ca: config.ca };
+const decoder = new TextDecoder();
+
+let unhandledRejections = 0;
+(globalThis as unknown as RejectionEvents).addEventListener("unhandledrejection", (event) => {
+  unhandledRejections++;
+  event.preventDefault();
+});
+
+function check(condition: unknown, message: string): asserts condition {
+  if (!condition) throw new Error(message);
+}
+
+function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)),
+        ms,
+      );
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function readLine(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<string> {
+  let text = "";
+  while (!text.includes("\n")) {
+    const { value, done } = await within(reader.read(), 10_000, "a line");
+    if (done) throw new Error(`the stream ended before a full line: ${JSON.stringify(text)}`);
+    text += decoder.decode(value, { stream: true });
+  }
+  return text;
+}
+
+async function readAll(readable: ReadableStream<Uint8Array>): Promise<string> {
+  let text = "";
+  for await (const chunk of readable as unknown as AsyncIterable<Uint8Array>) {
+    text += decoder.decode(chunk, { stream: true });
+  }
+  return text;
+}
+
+async function write(socket: Socket, text: string): Promise<void> {
+  const writer = socket.writable.getWriter();
+  await writer.write(text);
+  writer.releaseLock();
+}
+
+/** Connects to the STARTTLS server, reads the greeting and gets the go-ahead; the reader stays locked. */
+async function goAhead(
+  options: Parameters<typeof connect>[1] = {},
+): Promise<{ socket: Socket; reader: ReadableStreamDefaultReader<Uint8Array> }> {
+  const socket = connect(`127.0.0.1:${config.ports.starttls}`, {
+    secureTransport: "starttls",
+    tls: trust,
+    sni: "localhost",
+    ...options,
+  });
+  const reader = socket.readable.getReader();
+  check((await readLine(reader)) === "220 ready\n", "greeting");
+  await write(socket, "STARTTLS\n");
+  check((await readLine(reader)) === "220 go ahead\n", "go-ahead");
+  return { socket, reader };
+}
+
+/** Echo over TLS, then our FIN; the reply must still arrive and `closed` resolve. */
+async function echoThenFin(secure: Socket, text: string): Promise<void> {
+  const writer = secure.writable.getWriter();
+  await writer.write(text);
+  await writer.close();
+  const echoed = await within(readAll(secure.readable), 10_000, "the echo");
+  check(echoed === text, `echo over TLS: ${JSON.stringify(echoed)}`);
+  await within(secure.closed, 10_000, "closed of the TLS socket");
+}
+
+const checks: Record<string, () => Promise<void>> = {
+  "startTls() with a consumer read in flight upgrades and echoes over TLS": async () => {
+    const { socket, reader } = await goAhead();
+    // A read loop always has a read pending; no byte will come to complete it.
+    const pending = reader.read();
+    await sleep(50);
+    const secure = socket.startTls();
+    const info = await within(secure.opened, 10_000, "TLS opened");
+    check(info.alpn === null, "no ALPN");
+    check((await within(pending, 10_000, "the pending read")).done, "the old pending read ends");
+    await within(socket.closed, 10_000, "the old closed");
+    await echoThenFin(secure, "after a pending read\n");
+  },
+  "a BYOB read in flight at startTls() never receives the handshake's bytes": async () => {
+    const socket = connect(`127.0.0.1:${config.ports.starttls}`, {
+      secureTransport: "starttls",
+      tls: trust,
+      sni: "localhost",
+    });
+    const reader = socket.readable.getReader({ mode: "byob" });
+    let text = "";
+    while (!text.includes("\n")) {
+      const { value } = await reader.read(new Uint8Array(64));
+      text += decoder.decode(value);
+    }
+    await write(socket, "STARTTLS\n");
+    text = "";
+    while (!text.includes("\n")) {
+      const { value } = await reader.read(new Uint8Array(64));
+      text += decoder.decode(value);
+    }
+    check(text === "220 go ahead\n", `go-ahead: ${JSON.stringify(text)}`);
+    const pending = reader.read(new Uint8Array(64 * 1024));
+    await sleep(50);
+    const secure = socket.startTls();
+    await within(secure.opened, 10_000, "TLS opened");
+    const { value, done } = await within(pending, 10_000, "the pending read");
+    check(done, "the pending BYOB read ends");
+    await echoThenFin(secure, "byob\n");
+    // The server's handshake bytes went to the TLS engine, not into the buffer handed back.
+    const returned = new Uint8Array(value?.buffer ?? new ArrayBuffer(0));
+    check(
+      returned.byteLength === 64 * 1024,
+      `the buffer comes back whole (${returned.byteLength})`,
+    );
+    check(
+      returned.every((byte) => byte === 0),
+      "the buffer handed back holds no handshake bytes",
+    );
+  },
+  "a pg-style read loop keeps working across startTls()": async () => {
+    const socket = connect(`127.0.0.1:${config.ports.starttls}`, {
+      secureTransport: "starttls",
+      tls: trust,
+      sni: "localhost",
+    });
+    // node-postgres' pg-cloudflare reads in a loop and calls startTls() from its data handler.
+    const lines: string[] = [];
+    let wake: (() => void) | null = null;
+    const loop = async (s: Socket) => {
+      const reader = s.readable.getReader();
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        lines.push(decoder.decode(value));
+        wake?.();
+      }
+    };
+    const waitFor = async (line: string) => {
+      while (!lines.join("").includes(line)) {
+        await within(
+          new Promise<void>((resolve) => (wake = resolve)),
+          10_000,
+          JSON.stringify(line),
+        );
+      }
+    };
+    const plainLoop = loop(socket);
+    await waitFor("220 ready\n");
+    await write(socket, "STARTTLS\n");
+    await waitFor("220 go ahead\n");
+    const secure = socket.startTls();
+    await within(plainLoop, 10_000, "the plaintext loop to end");
+    lines.length = 0;
+    const secureLoop = loop(secure);
+    await write(secure, "one\n");
+    await waitFor("one\n");
+    await write(secure, "two\n");
+    await waitFor("two\n");
+    await secure.close();
+    await within(secureLoop, 10_000, "the TLS loop to end");
+  },
+  "startTls() with a read in flight still verifies the name (sni mismatch: ERR_TLS_CERT)":
+    async () => {
+      const { socket, reader } = await goAhead({ sni: "wrong.example" });
+      void reader.read();
+      await sleep(50);
+      const secure = socket.startTls();
+      try {
+        await within(secure.opened, 10_000, "TLS opened");
+      } catch (error) {
+        check(isSocketError(error, "ERR_TLS_CERT"), `expected ERR_TLS_CERT, got ${String(error)}`);
+        return;
+      }
+      throw new Error("the upgrade succeeded against a certificate for another name");
+    },
+  "startTls() with a read in flight refuses an untrusted certificate (no tls.ca: ERR_TLS_CERT)":
+    async () => {
+      const { socket, reader } = await goAhead({ tls: undefined });
+      void reader.read();
+      await sleep(50);
+      const secure = socket.startTls();
+      try {
+        await within(secure.opened, 10_000, "TLS opened");
+      } catch (error) {
+        check(isSocketError(error, "ERR_TLS_CERT"), `expected ERR_TLS_CERT, got ${String(error)}`);
+        return;
+      }
+      throw new Error("the upgrade trusted a certificate from an unknown CA");
+    },
+  "a client certificate over STARTTLS (Deno.startTls takes none) upgrades and echoes": async () => {
+    const { socket } = await goAhead({ tls: { ...trust, ...config.clientCert } });
+    const secure = socket.startTls();
+    await within(secure.opened, 10_000, "TLS opened");
+    await echoThenFin(secure, "with a client certificate\n");
+  },
+  "mTLS with sni other than the host connected to (127.0.0.1, sni localhost)": async () => {
+    const socket = connect(`127.0.0.1:${config.ports.tlsInfo}`, {
+      secureTransport: "on",
+      sni: "localhost",
+      alpn: ["x-sockets-test"],
+      tls: { ...trust, ...config.clientCert },
+    });
+    const info = await within(socket.opened, 10_000, "opened");
+    check(info.alpn === "x-sockets-test", `alpn ${info.alpn}`);
+    check(
+      info.remoteAddress === `127.0.0.1:${config.ports.tlsInfo}`,
+      `remoteAddress ${info.remoteAddress}`,
+    );
+    const line = await within(readAll(socket.readable), 10_000, "the info line");
+    check(
+      line === "sni=localhost alpn=x-sockets-test client=sockets test client\n",
+      `the server saw ${JSON.stringify(line)}`,
+    );
+  },
+  "node:tls path: a 16 MiB echo arrives byte-exact, then the stream ends": async () => {
+    const total = 16 * 1024 * 1024;
+    const socket = connect(`localhost:${config.ports.tlsEcho}`, {
+      secureTransport: "on",
+      tls: { ...trust, ...config.clientCert },
+    });
+    const writer = socket.writable.getWriter();
+    const sending = (async () => {
+      for (let sent = 0; sent < total; sent += 64 * 1024) {
+        const block = new Uint8Array(64 * 1024);
+        for (let i = 0; i < block.length; i++) block[i] = (sent + i) % 251;
+        await writer.ready;
+        void writer.write(block);
+      }
+      await writer.close();
+    })();
+    let offset = 0;
+    for await (const chunk of socket.readable as unknown as AsyncIterable<Uint8Array>) {
+      for (let i = 0; i < chunk.length; i++) {
+        if (chunk[i] !== (offset + i) % 251) throw new Error(`byte ${offset + i} differs`);
+      }
+      offset += chunk.length;
+    }
+    check(offset === total, `received ${offset} of ${total} bytes`);
+    await within(sending, 10_000, "the writes");
+    await within(socket.closed, 10_000, "closed");
+  },
+  "close() cancels a node:tls handshake (client certificate) that would never finish": async () => {
+    const socket = connect(`127.0.0.1:${config.ports.stall}`, {
+      secureTransport: "on",
+      tls: { ...trust, ...config.clientCert },
+    });
+    await sleep(100);
+    const closing = socket.close();
+    try {
+      await within(socket.opened, 10_000, "opened");
+      throw new Error("opened resolved against a server that never answers");
+    } catch (error) {
+      check(
+        isSocketError(error, "ERR_SOCKET_CLOSED"),
+        `expected ERR_SOCKET_CLOSED, got ${String(error)}`,
+      );
+    }
+    await within(closing, 10_000, "closed");
+  },
+  "keepAlive with an initial delay is refused with ERR_UNSUPPORTED_OPTION; keepAlive: true works":
+    async () => {
+      const refused = connect(`127.0.0.1:${config.ports.echo}`, { keepAlive: 30_000 });
+      try {
+        await within(refused.opened, 10_000, "opened");
+        throw new Error("keepAlive: 30000 was accepted, but Deno cannot set the delay");
+      } catch (error) {
+        check(
+          isSocketError(error, "ERR_UNSUPPORTED_OPTION"),
+          `expected ERR_UNSUPPORTED_OPTION, got ${String(error)}`,
+        );
+        check(
+          String(error).includes("keepAlive"),
+          `the message names the option: ${String(error)}`,
+        );
+      }
+      const socket = connect(`127.0.0.1:${config.ports.echo}`, { keepAlive: true, noDelay: false });
+      await write(socket, "kept alive\n");
+      check((await readLine(socket.readable.getReader())) === "kept alive\n", "echo");
+      await socket.close();
+    },
+  "close() after a reset, and twice, never throws": async () => {
+    const socket = connect(`127.0.0.1:${config.ports.reset}`);
+    await write(socket, "x");
+    // A pull transport learns of the reset through a read (or a write).
+    const read = socket.readable
+      .getReader()
+      .read()
+      .catch(() => {});
+    await within(
+      socket.closed.catch(() => {}),
+      10_000,
+      "closed after the reset",
+    );
+    await read;
+    // close() returns `closed` (rejected here); it must not throw.
+    await Promise.allSettled([socket.close(), socket.close()]);
+  },
+  "no unhandled rejections": async () => {
+    await sleep(200);
+    check(unhandledRejections === 0, `${unhandledRejections} unhandled rejections`);
+  },
+};
+
+for (const [name, run] of Object.entries(checks)) {
+  let detail: string | undefined;
+  try {
+    await within(run(), 30_000, name);
+  } catch (error) {
+    detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  }
+  console.log(`@@check ${JSON.stringify({ name, ok: detail === undefined, detail })}`);
+}
+console.log("@@done");

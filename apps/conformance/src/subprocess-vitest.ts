@@ -31,6 +31,7 @@ export function registerSubprocessSuite({
       ports: servers.ports,
       ca: servers.pki.ca.cert,
       clientCert: servers.pki.client,
+      gaps,
     };
     outcome = await runSubprocess(spawn(config), config);
   }, 20 * 60_000);

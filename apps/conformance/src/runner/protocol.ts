@@ -1,4 +1,5 @@
 import type { ServerPorts } from "../servers/protocol.js";
+import type { KnownGaps } from "../suite/index.js";
 import type { CaseResult } from "./run-cases.js";
 
 /**
@@ -13,6 +14,11 @@ export interface RunConfig {
   clientCert: { cert: string; key: string };
   /** Only cases whose name includes this text, when set. */
   grep?: string;
+  /**
+   * The runtime's known gaps, when the orchestrator sends them (the gap lists
+   * are TypeScript in this app; an entry script may not be able to import them).
+   */
+  gaps?: KnownGaps;
 }
 
 export const CONFIG_ENV = "SOCKETS_CONFORMANCE_CONFIG";

@@ -13,6 +13,12 @@ export interface RemoteRunOptions {
   print?: (line: string) => void;
   /** Counts unhandled rejections on this runtime. */
   unhandledRejections: () => number;
+  /**
+   * True where the host itself trusts the test CA (workerd: the network
+   * service's `trustedCertificates`), so cases pass no `tls` option; otherwise
+   * they pass `tls: { ca }`.
+   */
+  hostTrustsCa?: boolean;
 }
 
 /** The body of a runtime's entry script: run the suite and print one line a result. */
@@ -24,11 +30,11 @@ export async function runRemote(options: RemoteRunOptions): Promise<void> {
       connect: options.connect,
       runtime: options.runtime,
       ports: config.ports,
-      trust: { ca: config.ca },
+      trust: options.hostTrustsCa ? undefined : { ca: config.ca },
       clientCert: config.clientCert,
       unhandledRejections: options.unhandledRejections,
     },
-    options.gaps ?? {},
+    options.gaps ?? config.gaps ?? {},
     (result) => print(formatResult(result)),
     config.grep ? (name) => name.includes(config.grep as string) : undefined,
   );

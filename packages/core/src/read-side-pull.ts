@@ -1,35 +1,64 @@
 import { closeByteStream, type ReadSide, type ReadSideHooks } from "./read-side.js";
 import type { PullTransport, Transport } from "./transport.js";
 
-/** Size of the buffer a default reader's read allocates (a BYOB reader brings its own). */
-const AUTO_ALLOCATE = 64 * 1024;
+/** Size of the buffer a default reader's reads go through (a BYOB reader brings its own). */
+const READ_BUFFER = 64 * 1024;
 
 /**
  * The readable for pull transports (Deno): each consumer read becomes one
- * transport read straight into the reader's buffer. Nothing is read ahead, so
- * no read is in flight unless the consumer is reading.
+ * transport read. Nothing is read ahead, so no read is in flight unless the
+ * consumer is reading.
+ *
+ * A BYOB read goes straight into the reader's buffer. A default read goes
+ * into a buffer this side keeps and reuses, and the reader gets a copy of
+ * exactly the bytes read: a default reader needs fresh memory for every
+ * chunk, and a right-sized copy costs far less than a new 64 KiB buffer per
+ * read (`autoAllocateChunkSize`) when reads are short — 16 KiB TLS records,
+ * protocol messages (measured in apps/bench).
+ *
+ * The stream is made on first access (see SocketImpl); an end or error that
+ * came first is replayed when it starts.
  */
 export class PullReadSide implements ReadSide {
-  readonly stream: ReadableStream<Uint8Array>;
-  #controller!: ReadableByteStreamController;
+  #stream: ReadableStream<Uint8Array> | null = null;
+  #controller: ReadableByteStreamController | null = null;
   #transport: PullTransport | null = null;
   #whenAttached: (() => void) | null = null;
   #finished = false;
+  /** Made by the first default read, then reused. */
+  #buffer: Uint8Array | null = null;
+  /** Set by `error()` when it came before the stream existed. */
+  #error: { readonly reason: unknown } | null = null;
   readonly #hooks: ReadSideHooks;
 
   constructor(hooks: ReadSideHooks) {
     this.#hooks = hooks;
-    this.stream = new ReadableStream(
+  }
+
+  get stream(): ReadableStream<Uint8Array> {
+    this.#stream ??= this.#createStream();
+    return this.#stream;
+  }
+
+  #createStream(): ReadableStream<Uint8Array> {
+    const side = this;
+    // Methods, not arrow properties: the build's keepNames wraps named arrows
+    // in a defineProperty call per socket.
+    return new ReadableStream(
       {
         type: "bytes",
-        autoAllocateChunkSize: AUTO_ALLOCATE,
-        start: (controller) => {
-          this.#controller = controller;
+        start(controller) {
+          side.#controller = controller;
+          if (!side.#finished) return;
+          if (side.#error !== null) controller.error(side.#error.reason);
+          else closeByteStream(controller);
         },
-        pull: () => this.#pull(),
-        cancel: () => {
-          this.#finished = true;
-          this.#wake();
+        pull() {
+          return side.#pull();
+        },
+        cancel() {
+          side.#finished = true;
+          side.#wake();
         },
       },
       { highWaterMark: 0 },
@@ -57,7 +86,8 @@ export class PullReadSide implements ReadSide {
     if (this.#finished) return;
     this.#finished = true;
     this.#wake();
-    this.#controller.error(error);
+    if (this.#controller !== null) this.#controller.error(error);
+    else this.#error = { reason: error };
   }
 
   async #pull(): Promise<void> {
@@ -67,12 +97,23 @@ export class PullReadSide implements ReadSide {
       });
     }
     const transport = this.#transport;
-    const request = this.#controller.byobRequest;
-    if (this.#finished || transport === null || request === null) return;
-    const view = request.view as Uint8Array;
+    const controller = this.#controller!;
+    if (this.#finished || transport === null) return;
+    // A BYOB read brings its buffer; a default read has none (no autoAllocateChunkSize).
+    const request = controller.byobRequest;
+    let into: Uint8Array;
+    if (request !== null) {
+      const view = request.view as Uint8Array;
+      into = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+    } else {
+      this.#buffer ??= new Uint8Array(READ_BUFFER);
+      into = this.#buffer;
+    }
     let n: number | null;
     try {
-      n = await transport.read(new Uint8Array(view.buffer, view.byteOffset, view.byteLength));
+      do {
+        n = await transport.read(into);
+      } while (n === 0 && !this.#finished);
     } catch (error) {
       if (!this.#finished) this.#hooks.onError(error);
       return;
@@ -83,7 +124,8 @@ export class PullReadSide implements ReadSide {
       this.#hooks.onEof();
       return;
     }
-    request.respond(n);
+    if (request !== null) request.respond(n);
+    else controller.enqueue(into.slice(0, n));
   }
 
   #wake(): void {
@@ -96,6 +138,6 @@ export class PullReadSide implements ReadSide {
     if (this.#finished) return;
     this.#finished = true;
     this.#wake();
-    closeByteStream(this.#controller);
+    if (this.#controller !== null) closeByteStream(this.#controller);
   }
 }

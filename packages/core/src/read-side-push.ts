@@ -8,10 +8,13 @@ import type { PushTransport, Transport } from "./transport.js";
  * `close()` drop them at once and lets reads take a chunk straight from the
  * event when a read is already waiting. When the queue reaches
  * `highWaterMark` bytes the transport is paused; a read resumes it.
+ *
+ * The stream is made on first access (see SocketImpl); an end or error that
+ * came first is replayed when it starts.
  */
 export class PushReadSide implements ReadSide {
-  readonly stream: ReadableStream<Uint8Array>;
-  #controller!: ReadableByteStreamController;
+  #stream: ReadableStream<Uint8Array> | null = null;
+  #controller: ReadableByteStreamController | null = null;
   #transport: PushTransport | null = null;
   #queue: Uint8Array[] = [];
   #queued = 0;
@@ -19,18 +22,38 @@ export class PushReadSide implements ReadSide {
   #paused = false;
   #eof = false;
   #finished = false;
+  /** Set by `error()` when it came before the stream existed. */
+  #error: { readonly reason: unknown } | null = null;
   readonly #highWaterMark: number;
 
   constructor(highWaterMark: number) {
     this.#highWaterMark = highWaterMark;
-    this.stream = new ReadableStream(
+  }
+
+  get stream(): ReadableStream<Uint8Array> {
+    this.#stream ??= this.#createStream();
+    return this.#stream;
+  }
+
+  #createStream(): ReadableStream<Uint8Array> {
+    const side = this;
+    // Methods, not arrow properties: the build's keepNames wraps named arrows
+    // in a defineProperty call per socket.
+    return new ReadableStream(
       {
         type: "bytes",
-        start: (controller) => {
-          this.#controller = controller;
+        start(controller) {
+          side.#controller = controller;
+          if (!side.#finished) return;
+          if (side.#error !== null) controller.error(side.#error.reason);
+          else closeByteStream(controller);
         },
-        pull: () => this.#pull(),
-        cancel: () => this.#cancel(),
+        pull() {
+          side.#pull();
+        },
+        cancel() {
+          side.#cancel();
+        },
       },
       { highWaterMark: 0 },
     );
@@ -46,7 +69,7 @@ export class PushReadSide implements ReadSide {
     if (this.#waiting) {
       // Reset first: enqueue may call pull again synchronously for the next read.
       this.#waiting = false;
-      this.#controller.enqueue(owned(chunk));
+      this.#controller!.enqueue(owned(chunk));
       return;
     }
     this.#queue.push(chunk);
@@ -72,14 +95,15 @@ export class PushReadSide implements ReadSide {
     if (this.#finished) return;
     this.#drop();
     this.#finished = true;
-    this.#controller.error(error);
+    if (this.#controller !== null) this.#controller.error(error);
+    else this.#error = { reason: error };
   }
 
   #pull(): void {
     const next = this.#queue.shift();
     if (next !== undefined) {
       this.#queued -= next.byteLength;
-      this.#controller.enqueue(owned(next));
+      this.#controller!.enqueue(owned(next));
       if (this.#queue.length === 0 && this.#eof) this.#finish();
       else this.#resumeIfRoom();
       return;
@@ -120,6 +144,6 @@ export class PushReadSide implements ReadSide {
   #finish(): void {
     if (this.#finished) return;
     this.#finished = true;
-    closeByteStream(this.#controller);
+    if (this.#controller !== null) closeByteStream(this.#controller);
   }
 }

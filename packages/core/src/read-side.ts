@@ -2,6 +2,7 @@ import type { Transport } from "./transport.js";
 
 /** What the socket needs from its readable, whichever way the transport delivers bytes. */
 export interface ReadSide {
+  /** The socket's readable, made on first access; state reached before that is replayed. */
   readonly stream: ReadableStream<Uint8Array>;
   /** The connection is up: start reading from this transport. */
   attach(transport: Transport): void;

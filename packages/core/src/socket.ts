@@ -24,8 +24,6 @@ const READ_HIGH_WATER_MARK = 64 * 1024;
  * Transport; every behaviour users see is decided here.
  */
 export class SocketImpl implements Socket {
-  readonly readable: ReadableStream<Uint8Array>;
-  readonly writable: WritableStream<SocketWritableChunk>;
   readonly opened: Promise<SocketInfo>;
   readonly closed: Promise<void>;
   readonly secureTransport: SecureTransport;
@@ -34,12 +32,23 @@ export class SocketImpl implements Socket {
   readonly #options: ResolvedOptions;
   readonly #opened: Deferred<SocketInfo> = deferred();
   readonly #closed: Deferred<void> = deferred();
-  /** Settles (rejects) when the socket fails or closes, to release writes stuck on backpressure. */
-  readonly #gone: Deferred<never> = deferred();
+  /**
+   * Settles (rejects) when the socket fails or closes, to release writes stuck
+   * on backpressure. Made by the first write that has to wait.
+   */
+  #gone: Deferred<never> | null = null;
   readonly #connectAbort = new AbortController();
   readonly #kind: Transport["kind"];
   #readSide: ReadSide | null = null;
-  #writableController!: WritableStreamDefaultController;
+  /**
+   * Both streams are made on first access: a socket used only for `opened`
+   * and `close()` never pays for them (web streams cost tens of µs and several
+   * KiB each on Node). State reached before they exist is replayed on creation.
+   */
+  #writable: WritableStream<SocketWritableChunk> | null = null;
+  #writableController: WritableStreamDefaultController | null = null;
+  /** The error the writable must start with, when it was failed before it existed. */
+  #writableError: (() => unknown) | null = null;
   #state: State = "connecting";
   #transport: Transport | null = null;
   #upgraded = false;
@@ -67,9 +76,17 @@ export class SocketImpl implements Socket {
     this.secureTransport = secureTransport;
     this.opened = this.#opened.promise;
     this.closed = this.#closed.promise;
-    this.readable = this.#createReadable(kind);
-    this.writable = this.#createWritable();
+    this.#readSide = this.#createReadSide(kind);
     this.#open(open);
+  }
+
+  get readable(): ReadableStream<Uint8Array> {
+    return this.#readSide!.stream;
+  }
+
+  get writable(): WritableStream<SocketWritableChunk> {
+    this.#writable ??= this.#createWritable();
+    return this.#writable;
   }
 
   get upgraded(): boolean {
@@ -79,19 +96,26 @@ export class SocketImpl implements Socket {
   close(reason?: unknown): Promise<void> {
     if (this.#state === "closed" || this.#state === "upgraded") return this.closed;
     const wasConnecting = this.#state === "connecting";
-    const error =
-      reason !== undefined
-        ? reason
-        : new SocketError(
-            SocketErrorCode.SocketClosed,
-            wasConnecting
-              ? `close() was called before the connection to ${this.#address.display} was established.`
-              : `The socket to ${this.#address.display} is closed.`,
-          );
+    // The error is made only if someone can see it (a pending `opened`, or a
+    // writable that exists now or later): creating errors is costly.
+    let error: unknown = reason;
+    let made = reason !== undefined;
+    const closeError = (): unknown => {
+      if (!made) {
+        made = true;
+        error = new SocketError(
+          SocketErrorCode.SocketClosed,
+          wasConnecting
+            ? `close() was called before the connection to ${this.#address.display} was established.`
+            : `The socket to ${this.#address.display} is closed.`,
+        );
+      }
+      return error;
+    };
     this.#release();
-    if (wasConnecting) this.#opened.reject(error);
+    if (wasConnecting) this.#opened.reject(closeError());
     this.#readSide?.close();
-    this.#errorWritable(error);
+    this.#errorWritableWith(closeError);
     this.#closed.resolve();
     return this.closed;
   }
@@ -180,20 +204,23 @@ export class SocketImpl implements Socket {
     this.#state = "open";
     this.#transport = transport;
     const readSide = this.#readSide!;
+    const socket = this;
+    // Methods, not arrow properties: the build's keepNames wraps each named
+    // arrow in a defineProperty call, which costs time and memory per socket.
     transport.listen({
-      data: (chunk) => {
-        if (this.#transport === transport) readSide.push(chunk);
+      data(chunk) {
+        if (socket.#transport === transport) readSide.push(chunk);
       },
-      end: () => {
-        if (this.#transport === transport) this.#onReadEnd();
+      end() {
+        if (socket.#transport === transport) socket.#onReadEnd();
       },
-      error: (error) => {
-        if (this.#transport === transport) {
-          this.#fail(toSocketError(error, this.#address.display, "io"));
+      error(error) {
+        if (socket.#transport === transport) {
+          socket.#fail(toSocketError(error, socket.#address.display, "io"));
         }
       },
-      close: () => {
-        if (this.#transport === transport) this.#onTransportClosed();
+      close() {
+        if (socket.#transport === transport) socket.#onTransportClosed();
       },
     });
     readSide.attach(transport);
@@ -206,18 +233,17 @@ export class SocketImpl implements Socket {
 
   // ---- reading ----------------------------------------------------------
 
-  #createReadable(kind: Transport["kind"]): ReadableStream<Uint8Array> {
-    const side: ReadSide =
-      kind === "push"
-        ? new PushReadSide(READ_HIGH_WATER_MARK)
-        : new PullReadSide({
-            onEof: () => {
-              if (this.#state === "open") this.#onReadEnd();
-            },
-            onError: (error) => this.#fail(toSocketError(error, this.#address.display, "io")),
-          });
-    this.#readSide = side;
-    return side.stream;
+  #createReadSide(kind: Transport["kind"]): ReadSide {
+    if (kind === "push") return new PushReadSide(READ_HIGH_WATER_MARK);
+    const socket = this;
+    return new PullReadSide({
+      onEof() {
+        if (socket.#state === "open") socket.#onReadEnd();
+      },
+      onError(error) {
+        socket.#fail(toSocketError(error, socket.#address.display, "io"));
+      },
+    });
   }
 
   #onReadEnd(): void {
@@ -229,7 +255,9 @@ export class SocketImpl implements Socket {
 
   /** allowHalfOpen false: the peer ended, so flush what was written, send our FIN, and finish. */
   async #endWriteSide(): Promise<void> {
-    if (this.#writeEnding || this.#writeEnded) return;
+    if (this.#writeEnding) return;
+    // Our side already sent FIN (writer.close()): both directions are done now.
+    if (this.#writeEnded) return this.#maybeFinish();
     this.#writeEnding = true;
     await this.#flushed(this.#enqueued);
     this.#errorWritable(
@@ -272,21 +300,31 @@ export class SocketImpl implements Socket {
   // ---- writing ----------------------------------------------------------
 
   #createWritable(): WritableStream<SocketWritableChunk> {
+    const socket = this;
     return new WritableStream<SocketWritableChunk>(
       {
-        start: (controller) => {
-          this.#writableController = controller;
+        start(controller) {
+          socket.#writableController = controller;
+          // Made after the socket was closed or failed: start out errored.
+          const error = socket.#writableError;
+          if (error !== null) controller.error(error());
         },
-        write: (chunk) => this.#write(chunk),
-        close: () => this.#closeWritable(),
-        abort: () => this.#closeWritable(),
+        write(chunk) {
+          return socket.#write(chunk);
+        },
+        close() {
+          return socket.#closeWritable();
+        },
+        abort() {
+          return socket.#closeWritable();
+        },
       },
       {
         highWaterMark: this.#options.highWaterMark,
-        size: (chunk) => {
+        size(chunk) {
           // Counting what the stream accepts lets startTls() and the
           // allowHalfOpen:false path flush exactly the writes made before them.
-          this.#enqueued++;
+          socket.#enqueued++;
           return chunkSize(chunk);
         },
       },
@@ -314,6 +352,7 @@ export class SocketImpl implements Socket {
       throw toSocketError(error, this.#address.display, "io");
     }
     if (pending === undefined) return this.#wrote();
+    this.#gone ??= deferred();
     return Promise.race([pending, this.#gone.promise]).then(
       () => this.#wrote(),
       (error) => {
@@ -355,7 +394,15 @@ export class SocketImpl implements Socket {
   }
 
   #errorWritable(error: unknown): void {
-    this.#writableController.error(error);
+    this.#errorWritableWith(() => error);
+  }
+
+  /** Errors the writable with `make()`; if it does not exist yet, it will be created errored. */
+  #errorWritableWith(make: () => unknown): void {
+    const controller = this.#writableController;
+    // A stream keeps its first error; so does one created later.
+    if (controller !== null) controller.error(make());
+    else this.#writableError ??= make;
     this.#wakeFlushWaiters(true);
   }
 
@@ -415,11 +462,15 @@ export class SocketImpl implements Socket {
 
   /** Leaves the open states for good and lets go of the connection. */
   #release(): void {
+    const wasConnecting = this.#state === "connecting";
     this.#state = "closed";
     clearTimeout(this.#timer);
     this.#unlinkSignal?.();
-    this.#connectAbort.abort();
-    this.#gone.reject(
+    // Only a pending attempt (connect or TLS upgrade) listens to this signal:
+    // once the transport is handed over, aborting would only allocate an
+    // AbortError nobody sees.
+    if (wasConnecting) this.#connectAbort.abort();
+    this.#gone?.reject(
       new SocketError(
         SocketErrorCode.SocketClosed,
         `The socket to ${this.#address.display} is closed.`,

@@ -73,7 +73,11 @@ export interface ConnectRequest {
   readonly options: ResolvedOptions;
   /** Set when `secureTransport` is `"on"`: the handshake to run before resolving. */
   readonly tls: TlsSettings | null;
-  /** Aborted when the user closes the socket, aborts, or the connect timeout fires. */
+  /**
+   * Aborted when the user closes the socket, aborts, or the connect timeout
+   * fires while the attempt is pending. Never aborted once the transport has
+   * been handed over: stop listening to it then.
+   */
   readonly signal: AbortSignal;
 }
 

@@ -1,5 +1,6 @@
 import type { Socket as NetSocket } from "node:net";
 import { isIP } from "node:net";
+import * as nodeTls from "node:tls";
 import {
   type ConnectionOptions,
   createSecureContext,
@@ -18,8 +19,28 @@ import { whenConnected } from "./when-connected.js";
 const contexts = new Map<string, SecureContext>();
 const MAX_CONTEXTS = 16;
 
-function secureContextFor(tls: TlsSettings): SecureContext | undefined {
-  if (tls.ca.length === 0 && tls.cert === undefined) return undefined;
+/**
+ * With no CA and no client certificate, `tls.connect` would build a fresh
+ * SecureContext from the default trust store for every connection (about
+ * 0.3 ms each). One is shared instead, and rebuilt when the default store
+ * changes: Node 22.19+ / 24.5+ can replace it at run time
+ * (`tls.setDefaultCACertificates`), and `tls.getCACertificates()` returns the
+ * same frozen array until then. No session is reused through it: Node's
+ * client contexts keep no internal session cache.
+ */
+let defaultContext: { readonly context: SecureContext; readonly roots: unknown } | undefined;
+
+function defaultSecureContext(): SecureContext {
+  const { getCACertificates } = nodeTls as { getCACertificates?: (type: string) => unknown };
+  const roots = typeof getCACertificates === "function" ? getCACertificates("default") : null;
+  if (defaultContext === undefined || defaultContext.roots !== roots) {
+    defaultContext = { context: createSecureContext(), roots };
+  }
+  return defaultContext.context;
+}
+
+function secureContextFor(tls: TlsSettings): SecureContext {
+  if (tls.ca.length === 0 && tls.cert === undefined) return defaultSecureContext();
   const key = JSON.stringify([tls.ca, tls.cert ?? "", tls.key ?? ""]);
   let context = contexts.get(key);
   if (context === undefined) {

@@ -21,6 +21,13 @@ export class NodeTransport implements PushTransport {
   readonly alpn: string | null;
   readonly #socket: NetSocket;
   #events: TransportEvents | null = null;
+  /** One listener per event, kept to be removed on upgrade. */
+  readonly #listeners: {
+    data(chunk: Buffer): void;
+    end(): void;
+    error(error: Error): void;
+    close(): void;
+  };
 
   constructor(socket: NetSocket) {
     this.#socket = socket;
@@ -28,22 +35,34 @@ export class NodeTransport implements PushTransport {
     this.local = { address: socket.localAddress ?? "", port: socket.localPort ?? 0 };
     const alpn = (socket as TLSSocket).alpnProtocol;
     this.alpn = typeof alpn === "string" ? alpn : null;
+    const transport = this;
+    // Methods, not arrow properties: the build's keepNames wraps each named
+    // arrow in a defineProperty call, which costs time and memory per socket.
+    this.#listeners = {
+      data(chunk) {
+        transport.#events?.data(chunk);
+      },
+      end() {
+        transport.#events?.end();
+      },
+      error(error) {
+        transport.#events?.error(error);
+      },
+      close() {
+        transport.#events?.close();
+      },
+    };
   }
 
   listen(events: TransportEvents): void {
     this.#events = events;
     const socket = this.#socket;
-    socket.on("data", this.#onData);
-    socket.on("end", this.#onEnd);
-    socket.on("error", this.#onError);
-    socket.on("close", this.#onClose);
+    const listeners = this.#listeners;
+    socket.on("data", listeners.data);
+    socket.on("end", listeners.end);
+    socket.on("error", listeners.error);
+    socket.on("close", listeners.close);
   }
-
-  // Arrow properties: one function per socket, removable on upgrade.
-  readonly #onData = (chunk: Buffer) => this.#events?.data(chunk);
-  readonly #onEnd = () => this.#events?.end();
-  readonly #onError = (error: Error) => this.#events?.error(error);
-  readonly #onClose = () => this.#events?.close();
 
   pause(): void {
     this.#socket.pause();
@@ -85,9 +104,10 @@ export class NodeTransport implements PushTransport {
   #detach(): void {
     this.#events = null;
     const socket = this.#socket;
-    socket.off("data", this.#onData);
-    socket.off("end", this.#onEnd);
-    socket.off("close", this.#onClose);
-    socket.off("error", this.#onError);
+    const listeners = this.#listeners;
+    socket.off("data", listeners.data);
+    socket.off("end", listeners.end);
+    socket.off("close", listeners.close);
+    socket.off("error", listeners.error);
   }
 }

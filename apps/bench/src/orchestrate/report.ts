@@ -1,0 +1,418 @@
+import type { Scale, WorkloadId } from "../trial/protocol.js";
+import type { Ceiling } from "./ceiling.js";
+import { describeScale, WORKLOADS, type WorkloadInfo, workloadInfo } from "./plan.js";
+import type { CandidateId, RuntimeDef, RuntimeId } from "./runtimes.js";
+
+/** Everything measured for one workload × runtime × candidate. */
+export interface Cell {
+  readonly runtime: RuntimeId;
+  readonly workload: WorkloadId;
+  readonly candidate: CandidateId;
+  readonly values: number[];
+  /** The repetition each value came from (parallel to `values`). */
+  readonly reps: number[];
+  readonly extras: Record<string, number[]>;
+  readonly clientCpu: number[];
+  readonly serverCpu: number[];
+  /** Unsupported reasons, skip reasons and errors, deduplicated. */
+  readonly notes: Set<string>;
+  errors: number;
+}
+
+export type CellKey = (r: RuntimeId, w: WorkloadId, c: CandidateId) => string;
+
+export interface RunInfo {
+  readonly mode: "full" | "quick";
+  readonly scale: Scale;
+  readonly repetitions: number;
+  readonly started: Date;
+  readonly durationS: number;
+  readonly machine: Record<string, string>;
+  readonly runtimes: readonly RuntimeDef[];
+  readonly command: string;
+  readonly ceilings: readonly Ceiling[];
+}
+
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+export function format(value: number, unit: string): string {
+  if (!Number.isFinite(value)) return "–";
+  if (unit === "µs") return value < 100 ? value.toFixed(1) : value.toFixed(0);
+  if (unit === "MB/s" || unit === "conn/s" || unit === "bytes") {
+    return Math.round(value).toLocaleString("en-US");
+  }
+  return value.toPrecision(3);
+}
+
+const pct = (share: number): string =>
+  Number.isFinite(share) ? `${Math.round(share * 100)}%` : "–";
+
+/**
+ * `cell` ÷ `base`: the median of the ratios of values from the same
+ * repetition (run back to back, so a slow spell of the machine hits both),
+ * or the ratio of the medians when no repetition has both.
+ */
+export function ratio(cell: Cell, base: Cell): number {
+  const paired: number[] = [];
+  cell.reps.forEach((rep, i) => {
+    const j = base.reps.indexOf(rep);
+    // A base at or below zero (an RSS delta lost in the noise) gives no ratio.
+    if (j !== -1 && base.values[j]! > 0) paired.push(cell.values[i]! / base.values[j]!);
+  });
+  if (paired.length > 0) return median(paired);
+  const m = median(base.values);
+  return m > 0 ? median(cell.values) / m : Number.NaN;
+}
+
+export function meets(info: WorkloadInfo, r: number): boolean {
+  return info.better === "higher" ? r >= info.target : r <= info.target;
+}
+
+/** True when `a` is better than `b` for this workload. */
+export function better(info: WorkloadInfo, a: number, b: number): boolean {
+  return info.better === "higher" ? a > b : a < b;
+}
+
+const targetText = (info: WorkloadInfo): string =>
+  `${info.better === "higher" ? "≥" : "≤"} ${info.target.toFixed(2)}×${info.assumedTarget ? "*" : ""}`;
+
+/**
+ * The best ratio to native a library built on web streams can reach here:
+ * the native cost per unit plus the bare web-streams cost per unit
+ * (src/trial/bare.ts), against the native cost alone.
+ */
+export function floor(
+  cells: Map<string, Cell>,
+  key: CellKey,
+  runtime: RuntimeDef,
+  w: WorkloadId,
+): number | null {
+  // On workerd the native API already is web streams: there is no floor above it.
+  if (runtime.reads === "native-streams") return null;
+  const native = cells.get(key(runtime.id, w, "native"));
+  const bare = cells.get(key(runtime.id, w, "bare"));
+  if (!native || !bare || native.values.length === 0 || bare.values.length === 0) return null;
+  const n = median(native.values);
+  const b = bareCost(bare, runtime, w);
+  if (!(n > 0) || !Number.isFinite(b)) return null;
+  switch (w) {
+    case "download":
+    case "download-byob":
+    case "tls-download":
+    case "upload": {
+      // MB/s is bytes per µs: µs per native chunk = chunk bytes ÷ MB/s.
+      const chunk = median(native.extras.chunkBytes ?? []) || 64 * 1024;
+      const nativeUs = chunk / n;
+      return nativeUs / (nativeUs + b);
+    }
+    case "pingpong":
+    case "idle-memory":
+      return (n + b) / n;
+    default:
+      return null;
+  }
+}
+
+/** The bare web-streams cost that applies to this runtime's backend design. */
+export function bareCost(bare: Cell, runtime: RuntimeDef, w: WorkloadId): number {
+  const pull = bare.extras.pull;
+  if (runtime.reads === "pull" && pull && pull.length > 0) return median(pull);
+  const value = median(bare.values);
+  // An RSS delta lost in page-level noise: fall back to the streams' heap bytes.
+  if (w === "idle-memory" && !(value > 0)) return median(bare.extras.heapPerSocket ?? []);
+  return value;
+}
+
+interface Row {
+  workload: string;
+  runtime: string;
+  candidate: string;
+  median: string;
+  range: string;
+  ratio: string;
+  target: string;
+  met: string;
+  cpu: string;
+}
+
+const HIDDEN: readonly CandidateId[] = ["bare"];
+
+function rowsFor(cells: Map<string, Cell>, runtimes: readonly RuntimeDef[], key: CellKey): Row[] {
+  const rows: Row[] = [];
+  for (const info of WORKLOADS) {
+    let firstOfWorkload = true;
+    for (const runtime of runtimes) {
+      let firstOfRuntime = true;
+      const get = (c: CandidateId) => cells.get(key(runtime.id, info.id, c));
+      const native = get("native");
+      const arrowood = get("arrowood");
+      for (const candidate of runtime.candidates) {
+        if (HIDDEN.includes(candidate.id)) continue;
+        const cell = get(candidate.id);
+        if (cell === undefined) continue;
+        const m = median(cell.values);
+        let r = "";
+        let met = "";
+        let target = "";
+        if (cell.values.length === 0) {
+          r = [...cell.notes].join("; ") || "no result";
+        } else if (candidate.id === "native") {
+          r = "1.00";
+        } else if (native && native.values.length > 0) {
+          const value = ratio(cell, native);
+          r = Number.isFinite(value) ? value.toFixed(2) : "– (native below resolution)";
+          if (candidate.id === "ours" && Number.isFinite(value)) {
+            target = targetText(info);
+            met = meets(info, value) ? "yes" : "NO";
+            const f = floor(cells, key, runtime, info.id);
+            if (f !== null) met += ` (streams floor ${f.toFixed(2)})`;
+            if (arrowood && arrowood.values.length > 0) {
+              met += better(info, m, median(arrowood.values))
+                ? "; beats arrowood"
+                : "; NOT better than arrowood";
+            } else if (arrowood) {
+              met += "; arrowood n/a";
+            }
+          }
+        } else {
+          r = "no native result";
+        }
+        if (cell.errors > 0) r += ` (${cell.errors} failed)`;
+        rows.push({
+          workload: firstOfWorkload ? `${info.label} (${info.unit})` : "",
+          runtime: firstOfRuntime ? runtime.label : "",
+          candidate: candidate.id === "native" ? `native: ${candidate.label}` : candidate.label,
+          median: cell.values.length > 0 ? format(m, info.unit) : "–",
+          range:
+            (info.id === "idle-memory" && cell.extras.heapPerSocket
+              ? `heap ${format(median(cell.extras.heapPerSocket), "bytes")}; `
+              : "") +
+            (cell.values.length > 1
+              ? `${format(Math.min(...cell.values), info.unit)}–${format(Math.max(...cell.values), info.unit)} (n=${cell.values.length})`
+              : cell.values.length === 1
+                ? "n=1"
+                : ""),
+          ratio: r,
+          target,
+          met,
+          cpu:
+            cell.clientCpu.length > 0
+              ? `${pct(median(cell.clientCpu))} / ${pct(median(cell.serverCpu))}`
+              : "",
+        });
+        firstOfWorkload = false;
+        firstOfRuntime = false;
+      }
+    }
+  }
+  return rows;
+}
+
+const HEADERS: Row = {
+  workload: "Workload",
+  runtime: "Runtime",
+  candidate: "Candidate",
+  median: "Median",
+  range: "Range",
+  ratio: "× native",
+  target: "Target",
+  met: "Met?",
+  cpu: "CPU client / server",
+};
+const COLUMNS = Object.keys(HEADERS) as (keyof Row)[];
+
+export function consoleTable(
+  cells: Map<string, Cell>,
+  runtimes: readonly RuntimeDef[],
+  key: CellKey,
+): string {
+  const rows = [HEADERS, ...rowsFor(cells, runtimes, key)];
+  const widths = COLUMNS.map((c) => Math.min(90, Math.max(...rows.map((r) => r[c].length))));
+  const line = (r: Row) =>
+    COLUMNS.map((c, i) => (c === "median" ? r[c].padStart(widths[i]!) : r[c].padEnd(widths[i]!)))
+      .join("  ")
+      .trimEnd();
+  const out: string[] = [];
+  rows.forEach((r, i) => {
+    if (i > 1 && r.workload !== "") out.push("");
+    out.push(line(r));
+    if (i === 0) out.push(widths.map((w) => "-".repeat(w)).join("  "));
+  });
+  return out.join("\n");
+}
+
+function markdownTable(rows: Row[]): string {
+  const escapePipes = (s: string) => s.replaceAll("|", "\\|");
+  const out = [
+    `| ${COLUMNS.map((c) => HEADERS[c]).join(" | ")} |`,
+    `| ${COLUMNS.map((c) => (c === "median" ? "---:" : "---")).join(" | ")} |`,
+  ];
+  for (const r of rows) out.push(`| ${COLUMNS.map((c) => escapePipes(r[c])).join(" | ")} |`);
+  return out.join("\n");
+}
+
+/** One line per workload, one column per runtime: is the target met for @sockets/connect? */
+function summary(cells: Map<string, Cell>, runtimes: readonly RuntimeDef[], key: CellKey): string {
+  const active = runtimes.filter((r) => r.missing === undefined);
+  const out = [
+    `| Workload | Target | ${active.map((r) => r.label).join(" | ")} |`,
+    `| --- | --- | ${active.map(() => "---").join(" | ")} |`,
+  ];
+  for (const info of WORKLOADS) {
+    const cols = active.map((runtime) => {
+      const ours = cells.get(key(runtime.id, info.id, "ours"));
+      const native = cells.get(key(runtime.id, info.id, "native"));
+      if (!ours || !native) return "–";
+      if (ours.values.length === 0) return [...ours.notes][0]?.split(":")[0] ?? "no result";
+      if (native.values.length === 0) return "no native result";
+      const r = ratio(ours, native);
+      if (!Number.isFinite(r)) return "– (native below resolution)";
+      const f = floor(cells, key, runtime, info.id);
+      return `${r.toFixed(2)}× ${meets(info, r) ? "✓" : "✗"}${f !== null ? ` (floor ${f.toFixed(2)})` : ""}`;
+    });
+    out.push(`| ${info.label} | ${targetText(info)} | ${cols.join(" | ")} |`);
+  }
+  return out.join("\n");
+}
+
+function floorSection(
+  cells: Map<string, Cell>,
+  runtimes: readonly RuntimeDef[],
+  key: CellKey,
+): string {
+  const out = [
+    "| Workload | Runtime | Native | Bare web-streams cost | Floor (best reachable ratio) | @sockets/connect |",
+    "| --- | --- | ---: | ---: | ---: | ---: |",
+  ];
+  const units: Partial<Record<WorkloadId, string>> = {
+    download: "µs per chunk",
+    "download-byob": "µs per chunk",
+    "tls-download": "µs per chunk",
+    upload: "µs per 64 KiB write",
+    pingpong: "µs per round trip",
+    churn: "µs per stream pair made and closed",
+    "idle-memory": "bytes RSS per idle pair",
+  };
+  for (const info of WORKLOADS) {
+    for (const runtime of runtimes) {
+      const bare = cells.get(key(runtime.id, info.id, "bare"));
+      const native = cells.get(key(runtime.id, info.id, "native"));
+      const ours = cells.get(key(runtime.id, info.id, "ours"));
+      if (!bare || bare.values.length === 0) continue;
+      const b = bareCost(bare, runtime, info.id);
+      const f = floor(cells, key, runtime, info.id);
+      const unit = units[info.id] ?? "";
+      const oursText =
+        ours && native && ours.values.length > 0 && native.values.length > 0
+          ? `${ratio(ours, native).toFixed(2)}×`
+          : "–";
+      const nativeText =
+        native && native.values.length > 0
+          ? `${format(median(native.values), info.unit)} ${info.unit}`
+          : "–";
+      out.push(
+        `| ${info.label} | ${runtime.label} (${runtime.reads}) | ${nativeText} | ${b < 100 ? b.toFixed(2) : Math.round(b).toLocaleString("en-US")} ${unit} | ${f !== null ? `${f.toFixed(2)}×` : info.id === "churn" ? "1.00× (streams are made on first use)" : "–"} | ${oursText} |`,
+      );
+    }
+  }
+  return out.join("\n");
+}
+
+function ceilingSection(info: RunInfo, cells: Map<string, Cell>, key: CellKey): string {
+  if (info.ceilings.length === 0) {
+    return "Not measured in this run (no C server, or --no-ceiling).";
+  }
+  const out = [
+    "| Workload | The server against itself (C client) | Server CPU | Fastest candidate of this run | Server CPU in its run |",
+    "| --- | ---: | ---: | --- | ---: |",
+  ];
+  for (const ceiling of info.ceilings) {
+    const w = workloadInfo(ceiling.workload);
+    let best: { label: string; value: number; serverCpu: number } | null = null;
+    for (const runtime of info.runtimes) {
+      for (const candidate of runtime.candidates) {
+        if (HIDDEN.includes(candidate.id)) continue;
+        const cell = cells.get(key(runtime.id, w.id, candidate.id));
+        if (!cell || cell.values.length === 0) continue;
+        const value = median(cell.values);
+        if (best === null || better(w, value, best.value)) {
+          best = {
+            label: `${runtime.label} ${candidate.label}`,
+            value,
+            serverCpu: median(cell.serverCpu),
+          };
+        }
+      }
+    }
+    const value =
+      ceiling.values.length > 0
+        ? `${format(median(ceiling.values), w.unit)} ${w.unit}`
+        : `failed: ${ceiling.errors[0] ?? "?"}`;
+    out.push(
+      `| ${w.label} | ${value} | ${pct(median(ceiling.serverCpu))} | ${best ? `${format(best.value, w.unit)} ${w.unit}: ${best.label}` : "–"} | ${best ? pct(best.serverCpu) : "–"} |`,
+    );
+  }
+  return out.join("\n");
+}
+
+export function markdown(info: RunInfo, cells: Map<string, Cell>, key: CellKey): string {
+  const { runtimes } = info;
+  const machine = Object.entries(info.machine)
+    .map(([k, v]) => `- **${k}:** ${v}`)
+    .join("\n");
+  const natives = runtimes
+    .map((r) => `- **${r.label}:** ${r.missing ? `not run (${r.missing})` : r.native}`)
+    .join("\n");
+  const assumed = WORKLOADS.filter((w) => w.assumedTarget)
+    .map((w) => w.label)
+    .join(" and ");
+  return `# Benchmark results
+
+Generated by \`${info.command}\` (${info.mode === "quick" ? "**--quick smoke run: sizes scaled down, numbers not meaningful**" : "full run"}) on ${info.started.toISOString()}, in ${Math.round(info.durationS)} s.
+
+Every value is the **median of ${info.repetitions} repetitions**. Within a repetition the candidates of a workload run back to back in rotating order, each in a fresh process; the ratio is the median over repetitions of ours ÷ native from the same repetition, in the workload's own unit (higher is better for throughput and rates, lower for times and memory). See README.md for the method. Absolute values vary between machines and runs: read the ratios.
+
+## Machine
+
+${machine}
+
+## Scale
+
+${describeScale(info.scale)}.
+
+## Native baselines
+
+${natives}
+
+## Targets for @sockets/connect
+
+${summary(cells, runtimes, key)}
+
+Targets marked * are not set by the issue: ${assumed} use the churn and ping-pong targets. "floor" is the best ratio any library built on web streams can reach on that runtime (next section).
+
+## All measurements
+
+"beats arrowood" compares medians with @arrowood.dev/socket 0.2.0 on the same Node. CPU is the share of one core used by the client process / the load server during the measured window (median over repetitions).
+
+${markdownTable(rowsFor(cells, runtimes, key))}
+
+## Web-streams floor
+
+What the streams alone cost on each runtime, measured with no socket (src/trial/bare.ts): a \`type: "bytes"\` ReadableStream with highWaterMark 0 and a WritableStream passing the same chunks, reads and writes as the socket workloads. The floor adds that cost to the native cost per unit; a target beyond the floor cannot be met by any implementation of the spec's stream interface on that runtime.
+
+The runtime column says how our backend feeds its readable there: "push" (Node, Bun: chunks from the runtime's events are enqueued while a read waits; a BYOB read then costs a copy), "pull" (Deno: the transport reads into the reader's view; a default read needs a fresh 64 KiB buffer each time), or "native-streams" (workerd: the native API already is web streams, so it has no floor above it).
+
+${floorSection(cells, runtimes, key)}
+
+## Load server ceiling
+
+The plain services measured against themselves: the C server's own code as a client that only moves bytes (\`recv\` into one static 1 MiB buffer, \`send\` of one 1 MiB block), next to the fastest candidate of this run. On loopback the sender also pays most of the receiver's kernel work, so a single connection tops out near one core on the server side: a row whose server CPU is near 100 % measured the server as much as the client. For TLS rows, read the server CPU column of the full table (the server encrypts what the client decrypts).
+
+${ceilingSection(info, cells, key)}
+`;
+}

@@ -73,6 +73,12 @@ export function meets(info: WorkloadInfo, r: number): boolean {
   return info.better === "higher" ? r >= info.target : r <= info.target;
 }
 
+/** Two decimals, or three where two would round a miss onto the target. */
+export function ratioText(info: WorkloadInfo, r: number): string {
+  const two = r.toFixed(2);
+  return Number(two) === info.target && !meets(info, r) ? r.toFixed(3) : two;
+}
+
 /** True when `a` is better than `b` for this workload. */
 export function better(info: WorkloadInfo, a: number, b: number): boolean {
   return info.better === "higher" ? a > b : a < b;
@@ -165,7 +171,7 @@ function rowsFor(cells: Map<string, Cell>, runtimes: readonly RuntimeDef[], key:
           r = "1.00";
         } else if (native && native.values.length > 0) {
           const value = ratio(cell, native);
-          r = Number.isFinite(value) ? value.toFixed(2) : "– (native below resolution)";
+          r = Number.isFinite(value) ? ratioText(info, value) : "– (native below resolution)";
           if (candidate.id === "ours" && Number.isFinite(value)) {
             target = targetText(info);
             met = meets(info, value) ? "yes" : "NO";
@@ -273,7 +279,7 @@ function summary(cells: Map<string, Cell>, runtimes: readonly RuntimeDef[], key:
       const r = ratio(ours, native);
       if (!Number.isFinite(r)) return "– (native below resolution)";
       const f = floor(cells, key, runtime, info.id);
-      return `${r.toFixed(2)}× ${meets(info, r) ? "✓" : "✗"}${f !== null ? ` (floor ${f.toFixed(2)})` : ""}`;
+      return `${ratioText(info, r)}× ${meets(info, r) ? "✓" : "✗"}${f !== null ? ` (floor ${f.toFixed(2)})` : ""}`;
     });
     out.push(`| ${info.label} | ${targetText(info)} | ${cols.join(" | ")} |`);
   }

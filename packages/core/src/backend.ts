@@ -9,6 +9,7 @@ export { SocketErrorCode } from "./error-codes.js";
 export { codeOf, type ErrorPhase, toSocketError } from "./error-mapping.js";
 export { SocketError } from "./errors.js";
 export { type ResolvedOptions, resolveOptions, type TlsSettings, tlsSettings } from "./options.js";
+export { assertCanStartTls } from "./start-tls.js";
 export type {
   Connector,
   ConnectRequest,

@@ -8,6 +8,7 @@ import { type ResolvedOptions, type TlsSettings, tlsSettings } from "./options.j
 import type { ReadSide } from "./read-side.js";
 import { PullReadSide } from "./read-side-pull.js";
 import { PushReadSide } from "./read-side-push.js";
+import { assertCanStartTls } from "./start-tls.js";
 import type { Transport } from "./transport.js";
 import type { SecureTransport, Socket, SocketInfo, SocketWritableChunk } from "./types.js";
 
@@ -121,30 +122,7 @@ export class SocketImpl implements Socket {
   }
 
   startTls(): Socket {
-    if (this.secureTransport === "on") {
-      throw new SocketError(
-        SocketErrorCode.InvalidState,
-        "Cannot startTls() on a TLS socket: it is already encrypted.",
-      );
-    }
-    if (this.secureTransport !== "starttls") {
-      throw new SocketError(
-        SocketErrorCode.InvalidState,
-        `startTls() needs the socket to be opened with secureTransport: "starttls" (this one is "${this.secureTransport}").`,
-      );
-    }
-    if (this.#startTlsCalled) {
-      throw new SocketError(
-        SocketErrorCode.InvalidState,
-        "startTls() has already been called on this socket: use the socket it returned.",
-      );
-    }
-    if (this.#state === "closed") {
-      throw new SocketError(
-        SocketErrorCode.InvalidState,
-        "The connection was closed before startTls() could be started.",
-      );
-    }
+    assertCanStartTls(this.secureTransport, this.#startTlsCalled, this.#state === "closed");
     this.#startTlsCalled = true;
     this.#upgraded = true;
     const upTo = this.#enqueued;

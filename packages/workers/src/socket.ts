@@ -1,5 +1,6 @@
 import type { SecureTransport, Socket, SocketInfo, SocketWritableChunk } from "@sockets/core";
 import {
+  assertCanStartTls,
   type Deferred,
   deferred,
   type ErrorPhase,
@@ -123,33 +124,14 @@ export class WorkerdSocket implements Socket {
   }
 
   startTls(): Socket {
-    // The same checks and messages as core's SocketImpl.startTls(), so every
-    // runtime refuses the same calls the same way.
-    if (this.secureTransport === "on") {
-      throw new SocketError(
-        SocketErrorCode.InvalidState,
-        "Cannot startTls() on a TLS socket: it is already encrypted.",
-      );
-    }
-    if (this.secureTransport !== "starttls") {
-      throw new SocketError(
-        SocketErrorCode.InvalidState,
-        `startTls() needs the socket to be opened with secureTransport: "starttls" (this one is "${this.secureTransport}").`,
-      );
-    }
-    if (this.#upgraded) {
-      throw new SocketError(
-        SocketErrorCode.InvalidState,
-        "startTls() has already been called on this socket: use the socket it returned.",
-      );
-    }
-    const native = this.#native;
-    if (native === null || this.#state === "closing" || this.#state === "closed") {
-      throw new SocketError(
-        SocketErrorCode.InvalidState,
-        "The connection was closed before startTls() could be started.",
-      );
-    }
+    // The same preconditions and messages as every other runtime (core).
+    assertCanStartTls(
+      this.secureTransport,
+      this.#upgraded,
+      this.#native === null || this.#state === "closing" || this.#state === "closed",
+    );
+    // Not null: assertCanStartTls threw for a closed socket.
+    const native = this.#native as NativeSocket;
     // workerd hands the plaintext streams over to the TLS connection. If a
     // reader or writer still holds one, the handover fails inside workerd and
     // the new socket's `opened` never settles (verified, workerd 1.20261117):

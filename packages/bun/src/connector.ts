@@ -12,9 +12,9 @@ function configure(socket: BunSocket<Link>, options: ResolvedOptions): void {
 }
 
 /** Opens a `Bun.connect` connection (TLS when `tls` is set) and resolves once it is usable. */
-export function connectBun({ address, options, tls, signal }: ConnectRequest): Promise<Transport> {
+export function connectBun({ address, options, tls, cancellation }: ConnectRequest): Promise<Transport> {
   const link = new Link(tls !== null, (socket) => configure(socket, options));
-  if (!signal.aborted) {
+  if (!cancellation.cancelled) {
     try {
       bun
         .connect({
@@ -38,5 +38,5 @@ export function connectBun({ address, options, tls, signal }: ConnectRequest): P
       link.fail(error);
     }
   }
-  return link.whenReady(signal).then((socket) => new BunTransport(socket));
+  return link.whenReady(cancellation).then((socket) => new BunTransport(socket));
 }

@@ -1,4 +1,4 @@
-import { type Deferred, deferred } from "@sockets/core/backend";
+import { type Cancellation, type Deferred, deferred } from "@sockets/core/backend";
 import type { BunSocket, BunSocketHandler } from "./bun-api.js";
 
 /** Where a Link delivers a live socket's events: the transport, once core listens. */
@@ -47,17 +47,18 @@ export class Link {
 
   /**
    * Resolves with the socket once it is usable (for TLS, verified); rejects
-   * with the runtime's error, or the signal's reason when the attempt is
+   * with the runtime's error, or the cancellation's reason when the attempt is
    * abandoned. The socket is closed on every failure.
    */
-  whenReady(signal: AbortSignal): Promise<BunSocket<Link>> {
-    if (signal.aborted) {
-      this.fail(signal.reason);
+  whenReady(cancellation: Cancellation): Promise<BunSocket<Link>> {
+    if (cancellation.cancelled) {
+      this.fail(cancellation.reason);
     } else if (this.#state === "connecting") {
-      const onAbort = () => this.fail(signal.reason);
-      signal.addEventListener("abort", onAbort, { once: true });
-      const unlink = () => signal.removeEventListener("abort", onAbort);
-      this.#ready.promise.then(unlink, unlink);
+      // A bound method, not a named arrow (the build's keepNames wraps those).
+      const onCancel = this.fail.bind(this);
+      cancellation.onCancel(onCancel);
+      const stop = cancellation.offCancel.bind(cancellation, onCancel);
+      this.#ready.promise.then(stop, stop);
     }
     return this.#ready.promise;
   }

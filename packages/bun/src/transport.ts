@@ -1,4 +1,5 @@
 import {
+  type Cancellation,
   type Endpoint,
   type PushTransport,
   SocketError,
@@ -132,7 +133,7 @@ export class BunTransport implements PushTransport, LinkTarget {
     this.#socket.end();
   }
 
-  upgrade(tls: TlsSettings, signal: AbortSignal): Promise<Transport> {
+  upgrade(tls: TlsSettings, cancellation: Cancellation): Promise<Transport> {
     // Core has stopped reading; the TLS socket takes the connection over.
     this.#released = true;
     this.#events = null;
@@ -149,7 +150,7 @@ export class BunTransport implements PushTransport, LinkTarget {
       this.#socket.end();
       return Promise.reject(error);
     }
-    return link.whenReady(signal).then((secure) => new BunTransport(secure));
+    return link.whenReady(cancellation).then((secure) => new BunTransport(secure));
   }
 
   #failPending(error: unknown): void {

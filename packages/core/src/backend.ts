@@ -3,6 +3,7 @@
  * turn its native sockets into the spec's `connect()`. Not for applications.
  */
 export { formatHostPort, type ParsedAddress, parseAddress } from "./address.js";
+export type { CancelListener, Cancellation } from "./cancellation.js";
 export { type Backend, createConnect } from "./connect.js";
 export { type Deferred, deferred } from "./deferred.js";
 export { SocketErrorCode } from "./error-codes.js";

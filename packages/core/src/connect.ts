@@ -19,8 +19,8 @@ export function createConnect(backend: Backend): Connect {
     const parsed = parseAddress(address);
     const resolved = resolveOptions(options);
     const tls = resolved.secureTransport === "on" ? tlsSettings(resolved, parsed.hostname) : null;
-    return new SocketImpl(parsed, resolved, resolved.secureTransport, backend.kind, (signal) =>
-      backend.connect({ address: parsed, options: resolved, tls, signal }),
+    return new SocketImpl(parsed, resolved, resolved.secureTransport, backend.kind, (cancellation) =>
+      backend.connect({ address: parsed, options: resolved, tls, cancellation }),
     );
   };
 }

@@ -1,4 +1,5 @@
 import { formatHostPort, type ParsedAddress } from "./address.js";
+import { CancelSource, type Cancellation } from "./cancellation.js";
 import { chunkSize, toBytes } from "./chunk.js";
 import { type Deferred, deferred } from "./deferred.js";
 import { SocketErrorCode } from "./error-codes.js";
@@ -13,7 +14,7 @@ import type { Transport } from "./transport.js";
 import type { SecureTransport, Socket, SocketInfo, SocketWritableChunk } from "./types.js";
 
 /** Opens the transport this socket runs on: a fresh connection, or a TLS upgrade of another socket's. */
-export type OpenTransport = (signal: AbortSignal) => Promise<Transport>;
+export type OpenTransport = (cancellation: Cancellation) => Promise<Transport>;
 
 type State = "connecting" | "open" | "closed" | "upgraded";
 
@@ -38,7 +39,7 @@ export class SocketImpl implements Socket {
    * on backpressure. Made by the first write that has to wait.
    */
   #gone: Deferred<never> | null = null;
-  readonly #connectAbort = new AbortController();
+  readonly #attempt = new CancelSource();
   readonly #kind: Transport["kind"];
   #readSide: ReadSide | null = null;
   /**
@@ -127,8 +128,8 @@ export class SocketImpl implements Socket {
     this.#upgraded = true;
     const upTo = this.#enqueued;
     const settings = tlsSettings(this.#options, this.#address.hostname);
-    return new SocketImpl(this.#address, this.#options, "on", this.#kind, (signal) =>
-      this.#handOver(upTo, settings, signal),
+    return new SocketImpl(this.#address, this.#options, "on", this.#kind, (cancellation) =>
+      this.#handOver(upTo, settings, cancellation),
     );
   }
 
@@ -163,7 +164,7 @@ export class SocketImpl implements Socket {
         );
       }, connectTimeout);
     }
-    open(this.#connectAbort.signal).then(
+    open(this.#attempt).then(
       (transport) => this.#attach(transport),
       (error) => {
         if (this.#state === "connecting") {
@@ -395,7 +396,11 @@ export class SocketImpl implements Socket {
 
   // ---- startTls ---------------------------------------------------------
 
-  async #handOver(upTo: number, settings: TlsSettings, signal: AbortSignal): Promise<Transport> {
+  async #handOver(
+    upTo: number,
+    settings: TlsSettings,
+    cancellation: Cancellation,
+  ): Promise<Transport> {
     await this.opened;
     await this.#flushed(upTo);
     const transport = this.#transport;
@@ -416,7 +421,7 @@ export class SocketImpl implements Socket {
     this.#errorWritable(this.#notWritable());
     this.#closed.resolve();
     try {
-      return await transport.upgrade(settings, signal);
+      return await transport.upgrade(settings, cancellation);
     } catch (error) {
       transport.destroy();
       throw toSocketError(error, this.#address.display, "tls");
@@ -444,10 +449,16 @@ export class SocketImpl implements Socket {
     this.#state = "closed";
     clearTimeout(this.#timer);
     this.#unlinkSignal?.();
-    // Only a pending attempt (connect or TLS upgrade) listens to this signal:
-    // once the transport is handed over, aborting would only allocate an
-    // AbortError nobody sees.
-    if (wasConnecting) this.#connectAbort.abort();
+    // Only a pending attempt (connect or TLS upgrade) listens: once the
+    // transport is handed over, nobody would see the reason.
+    if (wasConnecting) {
+      this.#attempt.cancel(
+        new SocketError(
+          SocketErrorCode.SocketClosed,
+          `The connection attempt to ${this.#address.display} was abandoned.`,
+        ),
+      );
+    }
     this.#gone?.reject(
       new SocketError(
         SocketErrorCode.SocketClosed,

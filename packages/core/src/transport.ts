@@ -1,4 +1,5 @@
 import type { ParsedAddress } from "./address.js";
+import type { Cancellation } from "./cancellation.js";
 import type { ResolvedOptions, TlsSettings } from "./options.js";
 
 /**
@@ -48,7 +49,7 @@ interface TransportBase {
    * `pause()`); a pull transport may still have one consumer read in flight
    * and must make the upgrade work regardless.
    */
-  upgrade(tls: TlsSettings, signal: AbortSignal): Promise<Transport>;
+  upgrade(tls: TlsSettings, cancellation: Cancellation): Promise<Transport>;
 }
 
 /** Node and Bun style: the runtime calls us with data; core paces it with pause/resume. */
@@ -74,11 +75,11 @@ export interface ConnectRequest {
   /** Set when `secureTransport` is `"on"`: the handshake to run before resolving. */
   readonly tls: TlsSettings | null;
   /**
-   * Aborted when the user closes the socket, aborts, or the connect timeout
-   * fires while the attempt is pending. Never aborted once the transport has
+   * Cancelled when the user closes the socket, aborts, or the connect timeout
+   * fires while the attempt is pending. Never cancelled once the transport has
    * been handed over: stop listening to it then.
    */
-  readonly signal: AbortSignal;
+  readonly cancellation: Cancellation;
 }
 
 /** A backend: resolves with a connected transport (for TLS, after the handshake). */

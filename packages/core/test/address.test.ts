@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isIPv6, parseAddress } from "../src/address.js";
+import { isHostname, isIPv6, parseAddress } from "../src/address.js";
 
 describe("parseAddress", () => {
   it.each([
@@ -62,5 +62,36 @@ describe("isIPv6", () => {
     "::256.0.0.1",
   ])("rejects %s", (text) => {
     expect(isIPv6(text)).toBe(false);
+  });
+});
+
+describe("isHostname", () => {
+  const label63 = "a".repeat(63);
+  it.each([
+    "localhost",
+    "127.0.0.1",
+    "db-1.internal",
+    "_srv._tcp.example.com",
+    "example.com.",
+    "a.",
+    label63,
+    `${label63}.${label63}.${label63}.${"a".repeat(61)}`, // 253 characters
+  ])("accepts %s", (name) => {
+    expect(isHostname(name)).toBe(true);
+  });
+  it.each([
+    "",
+    ".",
+    "a..b",
+    ".a",
+    "-a",
+    "a-",
+    "a.-b",
+    "a b",
+    "a/b",
+    `${label63}a`,
+    `${label63}.${label63}.${label63}.${"a".repeat(63)}`, // 255 characters
+  ])("rejects %j", (name) => {
+    expect(isHostname(name)).toBe(false);
   });
 });

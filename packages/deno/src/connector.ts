@@ -18,7 +18,7 @@ export async function connectDeno({
   address,
   options,
   tls,
-  signal,
+  cancellation,
 }: ConnectRequest): Promise<Transport> {
   checkOptions(options);
   // The signal aborts the attempt (https://docs.deno.com/api/deno/~/Deno.ConnectOptions).
@@ -26,10 +26,10 @@ export async function connectDeno({
     hostname: address.hostname,
     port: address.port,
     transport: "tcp",
-    signal,
+    signal: cancellation.signal,
   });
   try {
-    signal.throwIfAborted();
+    cancellation.throwIfCancelled();
     applySocketOptions(conn, options);
   } catch (error) {
     closeQuietly(conn);
@@ -42,8 +42,8 @@ export async function connectDeno({
     });
   }
   // Deno's native TLS takes no client certificate: node:tls does (node-tls.ts).
-  if (tls.cert !== undefined) return startNodeTls(conn, tls, signal, null);
-  return startTls(conn, tls, signal);
+  if (tls.cert !== undefined) return startNodeTls(conn, tls, cancellation, null);
+  return startTls(conn, tls, cancellation);
 }
 
 /** Options Deno cannot honour are refused, never ignored. */

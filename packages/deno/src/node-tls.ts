@@ -1,6 +1,7 @@
 import type { Duplex } from "node:stream";
 import type { createSecureContext, SecureContext, TLSSocket } from "node:tls";
 import {
+  type Cancellation,
   type Endpoint,
   type PullTransport,
   SocketError,
@@ -36,19 +37,19 @@ const PLAINTEXT_HIGH_WATER_MARK = 64 * 1024;
 export async function startNodeTls(
   conn: DenoConn,
   tls: TlsSettings,
-  signal: AbortSignal,
+  cancellation: Cancellation,
   inFlight: InFlightRead | null,
 ): Promise<Transport> {
   let socket: TLSSocket;
   let duplex: Duplex;
   const gate = new ReadGate();
   try {
-    signal.throwIfAborted();
+    cancellation.throwIfCancelled();
     const [{ connect, createSecureContext }, { Duplex }] = await Promise.all([
       import("node:tls"),
       import("node:stream"),
     ]);
-    signal.throwIfAborted();
+    cancellation.throwIfCancelled();
     duplex = ciphertextDuplex(Duplex, conn, inFlight, gate);
     socket = connect({
       socket: duplex,
@@ -65,7 +66,7 @@ export async function startNodeTls(
     closeQuietly(conn);
     throw error;
   }
-  await secureConnect(socket, conn, signal);
+  await secureConnect(socket, conn, cancellation);
   return new NodeTlsTransport(socket, duplex, conn, gate);
 }
 
@@ -86,8 +87,12 @@ function secureContextFor(create: typeof createSecureContext, tls: TlsSettings):
   return context;
 }
 
-/** Resolves after a verified handshake; rejects with its error or the signal's reason. */
-function secureConnect(socket: TLSSocket, conn: DenoConn, signal: AbortSignal): Promise<void> {
+/** Resolves after a verified handshake; rejects with its error or the cancellation's reason. */
+function secureConnect(
+  socket: TLSSocket,
+  conn: DenoConn,
+  cancellation: Cancellation,
+): Promise<void> {
   // A socket must always have an 'error' listener: an error emitted after we
   // let go of it would otherwise be thrown as uncaught.
   socket.on("error", ignore);
@@ -96,7 +101,7 @@ function secureConnect(socket: TLSSocket, conn: DenoConn, signal: AbortSignal): 
       socket.off("secureConnect", onReady);
       socket.off("error", onError);
       socket.off("close", onClose);
-      signal.removeEventListener("abort", onAbort);
+      cancellation.offCancel(fail);
     };
     const fail = (error: unknown) => {
       cleanup();
@@ -110,12 +115,11 @@ function secureConnect(socket: TLSSocket, conn: DenoConn, signal: AbortSignal): 
     };
     const onError = (error: Error) => fail(error);
     const onClose = () => fail(new Error("The connection closed during the TLS handshake."));
-    const onAbort = () => fail(signal.reason);
-    if (signal.aborted) return onAbort();
+    if (cancellation.cancelled) return fail(cancellation.reason);
     socket.once("secureConnect", onReady);
     socket.once("error", onError);
     socket.once("close", onClose);
-    signal.addEventListener("abort", onAbort, { once: true });
+    cancellation.onCancel(fail);
   });
 }
 

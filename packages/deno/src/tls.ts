@@ -1,4 +1,4 @@
-import type { TlsSettings, Transport } from "@sockets/core/backend";
+import type { Cancellation, TlsSettings, Transport } from "@sockets/core/backend";
 import { closeQuietly, type DenoTcpConn, type DenoTlsConn, deno } from "./_deno.js";
 import { DenoTransport } from "./transport.js";
 
@@ -17,11 +17,11 @@ import { DenoTransport } from "./transport.js";
 export async function startTls(
   conn: DenoTcpConn,
   tls: TlsSettings,
-  signal: AbortSignal,
+  cancellation: Cancellation,
 ): Promise<Transport> {
   let secure: DenoTlsConn;
   try {
-    signal.throwIfAborted();
+    cancellation.throwIfCancelled();
     secure = await deno().startTls(conn, {
       hostname: tls.serverName,
       caCerts: [...tls.ca],
@@ -31,32 +31,32 @@ export async function startTls(
     closeQuietly(conn);
     throw error;
   }
-  const { alpnProtocol } = await handshake(secure, signal);
+  const { alpnProtocol } = await handshake(secure, cancellation);
   return new DenoTransport(secure, { secure: true, alpn: alpnProtocol });
 }
 
 /**
  * Runs the handshake to completion, so that `opened` means "verified" and
- * reports ALPN. Deno has no signal here: closing the connection interrupts it.
+ * reports ALPN. Deno takes no signal here: closing the connection interrupts it.
  */
 function handshake(
   conn: DenoTlsConn,
-  signal: AbortSignal,
+  cancellation: Cancellation,
 ): Promise<{ alpnProtocol: string | null }> {
   return new Promise((resolve, reject) => {
-    const onAbort = () => {
+    const onCancel = (reason: unknown) => {
       closeQuietly(conn);
-      reject(signal.reason);
+      reject(reason);
     };
-    if (signal.aborted) return onAbort();
-    signal.addEventListener("abort", onAbort, { once: true });
+    if (cancellation.cancelled) return onCancel(cancellation.reason);
+    cancellation.onCancel(onCancel);
     conn.handshake().then(
       (info) => {
-        signal.removeEventListener("abort", onAbort);
+        cancellation.offCancel(onCancel);
         resolve(info);
       },
       (error: unknown) => {
-        signal.removeEventListener("abort", onAbort);
+        cancellation.offCancel(onCancel);
         closeQuietly(conn);
         reject(error);
       },

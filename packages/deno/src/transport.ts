@@ -1,4 +1,5 @@
 import {
+  type Cancellation,
   type Endpoint,
   type PullTransport,
   SocketError,
@@ -111,7 +112,7 @@ export class DenoTransport implements PullTransport {
     closeQuietly(this.#conn);
   }
 
-  upgrade(tls: TlsSettings, signal: AbortSignal): Promise<Transport> {
+  upgrade(tls: TlsSettings, cancellation: Cancellation): Promise<Transport> {
     if (this.#scratch === null || this.#released) {
       return Promise.reject(
         new SocketError(
@@ -125,8 +126,8 @@ export class DenoTransport implements PullTransport {
     const inFlight = this.#inFlight;
     this.#inFlight = null;
     // Deno.startTls() takes no client certificate; node:tls does.
-    if (inFlight === null && tls.cert === undefined) return startTls(conn, tls, signal);
-    return startNodeTls(conn, tls, signal, inFlight);
+    if (inFlight === null && tls.cert === undefined) return startTls(conn, tls, cancellation);
+    return startNodeTls(conn, tls, cancellation, inFlight);
   }
 
   #release(): void {

@@ -8,7 +8,7 @@ import {
   type SecureContext,
   connect as tlsConnect,
 } from "node:tls";
-import type { TlsSettings, Transport } from "@sockets/core/backend";
+import type { Cancellation, TlsSettings, Transport } from "@sockets/core/backend";
 import { whenConnected } from "./when-connected.js";
 
 /**
@@ -77,10 +77,10 @@ export function nodeTlsOptions(tls: TlsSettings): ConnectionOptions {
 export function upgradeToTls(
   raw: NetSocket,
   tls: TlsSettings,
-  signal: AbortSignal,
+  cancellation: Cancellation,
 ): Promise<Transport> {
   // With `socket` given, Node checks the certificate against `servername ||
   // host`, and `host` defaults to "localhost": name the host explicitly.
   const secure = tlsConnect({ ...nodeTlsOptions(tls), socket: raw, host: tls.serverName });
-  return whenConnected(secure, "secureConnect", signal);
+  return whenConnected(secure, "secureConnect", cancellation);
 }

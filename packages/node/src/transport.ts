@@ -1,6 +1,7 @@
 import type { Socket as NetSocket } from "node:net";
 import type { TLSSocket } from "node:tls";
 import type {
+  Cancellation,
   Endpoint,
   PushTransport,
   TlsSettings,
@@ -93,12 +94,12 @@ export class NodeTransport implements PushTransport {
     this.#socket.destroy();
   }
 
-  upgrade(tls: TlsSettings, signal: AbortSignal): Promise<Transport> {
+  upgrade(tls: TlsSettings, cancellation: Cancellation): Promise<Transport> {
     // Stop reading and stop reporting: the TLS socket takes the connection
     // over, and bytes read from the raw socket now would be lost to it.
     this.#socket.pause();
     this.#detach();
-    return upgradeToTls(this.#socket, tls, signal);
+    return upgradeToTls(this.#socket, tls, cancellation);
   }
 
   #detach(): void {

@@ -1,5 +1,5 @@
 import type { Socket as NetSocket } from "node:net";
-import type { Transport } from "@sockets/core/backend";
+import type { Cancellation, Transport } from "@sockets/core/backend";
 import { NodeTransport } from "./transport.js";
 
 const ignore = () => {};
@@ -7,12 +7,12 @@ const ignore = () => {};
 /**
  * Resolves with a transport once `socket` emits `event` ('connect', or
  * 'secureConnect' after a verified handshake); rejects with the socket's error,
- * or the signal's reason if the attempt is abandoned.
+ * or the cancellation's reason if the attempt is abandoned.
  */
 export function whenConnected(
   socket: NetSocket,
   event: "connect" | "secureConnect",
-  signal: AbortSignal,
+  cancellation: Cancellation,
 ): Promise<Transport> {
   // A socket must always have an 'error' listener: an error emitted after we
   // let go of it (e.g. a reset racing destroy()) would otherwise crash the process.
@@ -26,7 +26,7 @@ export function whenConnected(
         socket.off(event, pending.ready);
         socket.off("error", pending.error);
         socket.off("close", pending.close);
-        signal.removeEventListener("abort", pending.abort);
+        cancellation.offCancel(pending.abort);
       },
       ready() {
         pending.cleanup();
@@ -41,16 +41,16 @@ export function whenConnected(
         pending.cleanup();
         reject(new Error("The connection closed before it was established."));
       },
-      abort() {
+      abort(reason: unknown) {
         pending.cleanup();
         socket.destroy();
-        reject(signal.reason);
+        reject(reason);
       },
     };
-    if (signal.aborted) return pending.abort();
+    if (cancellation.cancelled) return pending.abort(cancellation.reason);
     socket.on(event, pending.ready);
     socket.on("error", pending.error);
     socket.on("close", pending.close);
-    signal.addEventListener("abort", pending.abort, { once: true });
+    cancellation.onCancel(pending.abort);
   });
 }

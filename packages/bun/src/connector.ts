@@ -12,7 +12,12 @@ function configure(socket: BunSocket<Link>, options: ResolvedOptions): void {
 }
 
 /** Opens a `Bun.connect` connection (TLS when `tls` is set) and resolves once it is usable. */
-export function connectBun({ address, options, tls, cancellation }: ConnectRequest): Promise<Transport> {
+export function connectBun({
+  address,
+  options,
+  tls,
+  cancellation,
+}: ConnectRequest): Promise<Transport> {
   const link = new Link(tls !== null, (socket) => configure(socket, options));
   if (!cancellation.cancelled) {
     try {

@@ -19,8 +19,12 @@ export function createConnect(backend: Backend): Connect {
     const parsed = parseAddress(address);
     const resolved = resolveOptions(options);
     const tls = resolved.secureTransport === "on" ? tlsSettings(resolved, parsed.hostname) : null;
-    return new SocketImpl(parsed, resolved, resolved.secureTransport, backend.kind, (cancellation) =>
-      backend.connect({ address: parsed, options: resolved, tls, cancellation }),
+    return new SocketImpl(
+      parsed,
+      resolved,
+      resolved.secureTransport,
+      backend.kind,
+      (cancellation) => backend.connect({ address: parsed, options: resolved, tls, cancellation }),
     );
   };
 }

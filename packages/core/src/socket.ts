@@ -1,5 +1,5 @@
 import { formatHostPort, type ParsedAddress } from "./address.js";
-import { CancelSource, type Cancellation } from "./cancellation.js";
+import { type Cancellation, CancelSource } from "./cancellation.js";
 import { chunkSize, toBytes } from "./chunk.js";
 import { type Deferred, deferred } from "./deferred.js";
 import { SocketErrorCode } from "./error-codes.js";

@@ -5,7 +5,12 @@ import { nodeTlsOptions } from "./tls.js";
 import { whenConnected } from "./when-connected.js";
 
 /** Opens a node:net (or node:tls, for secureTransport "on") connection. */
-export function connectNode({ address, options, tls, cancellation }: ConnectRequest): Promise<Transport> {
+export function connectNode({
+  address,
+  options,
+  tls,
+  cancellation,
+}: ConnectRequest): Promise<Transport> {
   const base = {
     host: address.hostname,
     port: address.port,
@@ -16,5 +21,9 @@ export function connectNode({ address, options, tls, cancellation }: ConnectRequ
     keepAliveInitialDelay: options.keepAlive === false ? 0 : options.keepAlive,
   };
   if (tls === null) return whenConnected(netConnect(base), "connect", cancellation);
-  return whenConnected(tlsConnect({ ...base, ...nodeTlsOptions(tls) }), "secureConnect", cancellation);
+  return whenConnected(
+    tlsConnect({ ...base, ...nodeTlsOptions(tls) }),
+    "secureConnect",
+    cancellation,
+  );
 }

@@ -1,15 +1,8 @@
-import type { ConnectRequest, ResolvedOptions, Transport } from "@sockets/core/backend";
-import { type BunSocket, bun } from "./bun-api.js";
+import type { ConnectRequest, Transport } from "@sockets/core/backend";
+import { bun } from "./bun-api.js";
 import { handlers, Link } from "./link.js";
 import { bunTlsOptions } from "./tls.js";
 import { BunTransport } from "./transport.js";
-
-/** Socket options that need a connected socket (https://bun.com/docs/runtime/networking/tcp). */
-function configure(socket: BunSocket<Link>, options: ResolvedOptions): void {
-  socket.setNoDelay(options.noDelay);
-  // The initial delay is in milliseconds, as in node:net; 0 keeps the system's.
-  if (options.keepAlive !== false) socket.setKeepAlive(true, options.keepAlive);
-}
 
 /** Opens a `Bun.connect` connection (TLS when `tls` is set) and resolves once it is usable. */
 export function connectBun({
@@ -18,7 +11,7 @@ export function connectBun({
   tls,
   cancellation,
 }: ConnectRequest): Promise<Transport> {
-  const link = new Link(tls !== null, (socket) => configure(socket, options));
+  const link = new Link(tls !== null, options);
   if (!cancellation.cancelled) {
     try {
       bun

@@ -1,5 +1,11 @@
-import { type Cancellation, type Deferred, deferred } from "@sockets/core/backend";
+import {
+  type Cancellation,
+  type Deferred,
+  deferred,
+  type ResolvedOptions,
+} from "@sockets/core/backend";
 import type { BunSocket, BunSocketHandler } from "./bun-api.js";
+import { applySocketOptions } from "./socket-options.js";
 
 /** Where a Link delivers a live socket's events: the transport, once core listens. */
 export interface LinkTarget {
@@ -33,16 +39,17 @@ function handshakeFailed(): Error {
  */
 export class Link {
   readonly #secure: boolean;
-  readonly #configure: ((socket: BunSocket<Link>) => void) | undefined;
+  /** Options to apply once connected; null for a TLS upgrade (the TCP socket has them). */
+  readonly #options: ResolvedOptions | null;
   readonly #ready: Deferred<BunSocket<Link>> = deferred();
   #state: State = "connecting";
   #socket: BunSocket<Link> | null = null;
   #target: LinkTarget | null = null;
   #backlog: ((target: LinkTarget) => void)[] = [];
 
-  constructor(secure: boolean, configure?: (socket: BunSocket<Link>) => void) {
+  constructor(secure: boolean, options: ResolvedOptions | null) {
     this.#secure = secure;
-    this.#configure = configure;
+    this.#options = options;
   }
 
   /**
@@ -100,7 +107,7 @@ export class Link {
       socket.terminate();
       return;
     }
-    this.#configure?.(socket);
+    if (this.#options !== null) applySocketOptions(socket, this.#options);
     if (!this.#secure) this.#settle(socket);
   }
 

@@ -79,7 +79,7 @@ export class BunTransport implements PushTransport, LinkTarget {
   }
 
   onClose(error: Error | undefined): void {
-    this.#failPending(error ?? notWritable());
+    if (this.#pending !== null) this.#failPending(error ?? notWritable());
     // After our shutdown(), the peer's FIN shows up as a `close` with no `end`
     // (measured in Bun 1.4.5): core reads a clean close as EOF as well.
     if (error !== undefined) this.#events?.error(error);
@@ -126,7 +126,9 @@ export class BunTransport implements PushTransport, LinkTarget {
     this.#released = true;
     this.#events = null;
     this.#socket.data.detach();
-    this.#failPending(notWritable());
+    // Errors are made only when a write waits for them: a TypeError with its
+    // stack is a measurable part of a short-lived connection's cost.
+    if (this.#pending !== null) this.#failPending(notWritable());
     // end() closes both directions at once (it runs the `close` handler
     // synchronously for plain TCP; TLS sends close_notify first), like
     // Node's destroy(). terminate() would reset the connection.
@@ -138,7 +140,7 @@ export class BunTransport implements PushTransport, LinkTarget {
     this.#released = true;
     this.#events = null;
     this.#socket.data.detach();
-    const link = new Link(true);
+    const link = new Link(true, null);
     try {
       // Socket.upgradeTLS (bun-types `bun.d.ts`) returns [raw, tls]. The raw
       // half stays writable and writing to it would bypass TLS (measured in

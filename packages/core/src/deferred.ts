@@ -5,6 +5,9 @@ export interface Deferred<T> {
   reject(reason: unknown): void;
 }
 
+/** One shared handler: a closure per promise would stay alive as long as the promise is pending. */
+function ignore(): void {}
+
 export function deferred<T>(): Deferred<T> {
   let resolve!: (value: T) => void;
   let reject!: (reason: unknown) => void;
@@ -14,6 +17,6 @@ export function deferred<T>(): Deferred<T> {
   });
   // The spec marks `opened` and `closed` as handled: a user who never awaits
   // them must not get an unhandledrejection (SPEC connect steps 2-3).
-  promise.catch(() => {});
+  promise.catch(ignore);
   return { promise, resolve, reject };
 }

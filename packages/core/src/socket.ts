@@ -6,11 +6,11 @@ import { SocketErrorCode } from "./error-codes.js";
 import { toSocketError } from "./error-mapping.js";
 import { SocketError } from "./errors.js";
 import { type ResolvedOptions, type TlsSettings, tlsSettings } from "./options.js";
-import type { ReadSide } from "./read-side.js";
+import type { ReadSide, ReadSideHooks } from "./read-side.js";
 import { PullReadSide } from "./read-side-pull.js";
 import { PushReadSide } from "./read-side-push.js";
 import { assertCanStartTls } from "./start-tls.js";
-import type { Transport } from "./transport.js";
+import type { Transport, TransportEvents } from "./transport.js";
 import type { SecureTransport, Socket, SocketInfo, SocketWritableChunk } from "./types.js";
 
 /** Opens the transport this socket runs on: a fresh connection, or a TLS upgrade of another socket's. */
@@ -64,6 +64,61 @@ export class SocketImpl implements Socket {
   #flushWaiters: { upTo: number; resolve: () => void }[] = [];
   #timer: ReturnType<typeof setTimeout> | undefined;
   #unlinkSignal: (() => void) | undefined;
+
+  /**
+   * Routes one transport's events to its socket, and ignores them once the
+   * socket has let go of that transport. One small object per socket, where
+   * closures would cost a function each plus their scope (measured in heap
+   * per idle socket); nested here so it can reach the socket's private state.
+   */
+  static readonly #Listener = class implements TransportEvents {
+    readonly #owner: SocketImpl;
+    readonly #source: Transport;
+    readonly #reads: ReadSide;
+
+    constructor(socket: SocketImpl, transport: Transport, readSide: ReadSide) {
+      this.#owner = socket;
+      this.#source = transport;
+      this.#reads = readSide;
+    }
+
+    data(chunk: Uint8Array): void {
+      if (this.#owner.#transport === this.#source) this.#reads.push(chunk);
+    }
+
+    end(): void {
+      if (this.#owner.#transport === this.#source) this.#owner.#onReadEnd();
+    }
+
+    error(error: unknown): void {
+      const socket = this.#owner;
+      if (socket.#transport === this.#source) {
+        socket.#fail(toSocketError(error, socket.#address.display, "io"));
+      }
+    }
+
+    close(): void {
+      if (this.#owner.#transport === this.#source) this.#owner.#onTransportClosed();
+    }
+  };
+
+  /** What a pull read side reports to its socket (an object, not closures: see #Listener). */
+  static readonly #PullHooks = class implements ReadSideHooks {
+    readonly #owner: SocketImpl;
+
+    constructor(socket: SocketImpl) {
+      this.#owner = socket;
+    }
+
+    onEof(): void {
+      if (this.#owner.#state === "open") this.#owner.#onReadEnd();
+    }
+
+    onError(error: unknown): void {
+      const socket = this.#owner;
+      socket.#fail(toSocketError(error, socket.#address.display, "io"));
+    }
+  };
 
   constructor(
     address: ParsedAddress,
@@ -183,25 +238,7 @@ export class SocketImpl implements Socket {
     this.#state = "open";
     this.#transport = transport;
     const readSide = this.#readSide!;
-    const socket = this;
-    // Methods, not arrow properties: the build's keepNames wraps each named
-    // arrow in a defineProperty call, which costs time and memory per socket.
-    transport.listen({
-      data(chunk) {
-        if (socket.#transport === transport) readSide.push(chunk);
-      },
-      end() {
-        if (socket.#transport === transport) socket.#onReadEnd();
-      },
-      error(error) {
-        if (socket.#transport === transport) {
-          socket.#fail(toSocketError(error, socket.#address.display, "io"));
-        }
-      },
-      close() {
-        if (socket.#transport === transport) socket.#onTransportClosed();
-      },
-    });
+    transport.listen(new SocketImpl.#Listener(this, transport, readSide));
     readSide.attach(transport);
     this.#opened.resolve({
       remoteAddress: formatHostPort(transport.remote.address, transport.remote.port),
@@ -214,15 +251,7 @@ export class SocketImpl implements Socket {
 
   #createReadSide(kind: Transport["kind"]): ReadSide {
     if (kind === "push") return new PushReadSide(READ_HIGH_WATER_MARK);
-    const socket = this;
-    return new PullReadSide({
-      onEof() {
-        if (socket.#state === "open") socket.#onReadEnd();
-      },
-      onError(error) {
-        socket.#fail(toSocketError(error, socket.#address.display, "io"));
-      },
-    });
+    return new PullReadSide(new SocketImpl.#PullHooks(this));
   }
 
   #onReadEnd(): void {

@@ -2,7 +2,7 @@ import { connect as netConnect } from "node:net";
 import { connect as tlsConnect } from "node:tls";
 import type { ConnectRequest, Transport } from "@sockets/core/backend";
 import { nodeTlsOptions } from "./tls.js";
-import { whenConnected } from "./when-connected.js";
+import { NodeTransport } from "./transport.js";
 
 /** Opens a node:net (or node:tls, for secureTransport "on") connection. */
 export function connectNode({
@@ -20,8 +20,8 @@ export function connectNode({
     keepAlive: options.keepAlive !== false,
     keepAliveInitialDelay: options.keepAlive === false ? 0 : options.keepAlive,
   };
-  if (tls === null) return whenConnected(netConnect(base), "connect", cancellation);
-  return whenConnected(
+  if (tls === null) return NodeTransport.whenReady(netConnect(base), "connect", cancellation);
+  return NodeTransport.whenReady(
     tlsConnect({ ...base, ...nodeTlsOptions(tls) }),
     "secureConnect",
     cancellation,

@@ -9,7 +9,7 @@ import {
   connect as tlsConnect,
 } from "node:tls";
 import type { Cancellation, TlsSettings, Transport } from "@sockets/core/backend";
-import { whenConnected } from "./when-connected.js";
+import { NodeTransport } from "./transport.js";
 
 /**
  * Building a SecureContext parses every trusted root (about 150 with the
@@ -82,5 +82,5 @@ export function upgradeToTls(
   // With `socket` given, Node checks the certificate against `servername ||
   // host`, and `host` defaults to "localhost": name the host explicitly.
   const secure = tlsConnect({ ...nodeTlsOptions(tls), socket: raw, host: tls.serverName });
-  return whenConnected(secure, "secureConnect", cancellation);
+  return NodeTransport.whenReady(secure, "secureConnect", cancellation);
 }

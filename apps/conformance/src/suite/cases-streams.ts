@@ -169,6 +169,42 @@ export const streamCases = defineCases("streams", {
       await socket.closed;
     },
   },
+  "BYOB reads of any size, then a default reader, get every byte in order": {
+    timeoutMs: 60_000,
+    async run({ connect, ports, runtime }) {
+      // Views smaller and larger than the chunks the runtime delivers, so
+      // chunks are split across reads and reads span chunks.
+      const total = 4 * MiB;
+      const sizes = [1, 1000, 4096, 64 * 1024 + 3, 7, 300 * 1024];
+      const socket = connect(`127.0.0.1:${ports.source}`);
+      await writeText(socket, `SEND ${total} ${sourceId(runtime)}\n`);
+      const byob = socket.readable.getReader({ mode: "byob" });
+      let offset = 0;
+      for (let round = 0; offset < total / 2; round++) {
+        const size = sizes[round % sizes.length] ?? 1;
+        const { value, done } = await byob.read(new Uint8Array(size));
+        if (done || !value) fail(`ended at ${offset} of ${total} bytes`);
+        ok(value.byteLength >= 1 && value.byteLength <= size, "a BYOB read fills 1 to size bytes");
+        for (let i = 0; i < value.length; i++) {
+          if (value[i] !== patternByte(offset + i)) fail(`byte ${offset + i} differs`);
+        }
+        offset += value.length;
+      }
+      byob.releaseLock();
+      const reader = socket.readable.getReader();
+      while (offset < total) {
+        const { value, done } = await reader.read();
+        if (done) fail(`ended at ${offset} of ${total} bytes`);
+        for (let i = 0; i < value.length; i++) {
+          if (value[i] !== patternByte(offset + i)) fail(`byte ${offset + i} differs`);
+        }
+        offset += value.length;
+      }
+      equal(offset, total, "bytes received");
+      equal((await reader.read()).done, true, "EOF after the last byte");
+      await socket.closed;
+    },
+  },
   "writer.ready waits while the peer does not read (backpressure)": {
     timeoutMs: 90_000,
     async run({ connect, ports }) {

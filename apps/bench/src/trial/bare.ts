@@ -52,14 +52,16 @@ async function readChunks(n: number, mode: "default" | "byob", size: number): Pr
         controller = c;
       },
       pull() {
-        const request = controller.byobRequest;
+        // workerd offers a byobRequest to default reads too: go by the mode.
+        const request = mode === "byob" ? controller.byobRequest : null;
         const view = request?.view;
         if (request == null || view == null) {
           controller.enqueue(new Uint8Array(pool.pop() ?? new ArrayBuffer(size)));
           return;
         }
-        new Uint8Array(view.buffer, view.byteOffset, size).set(arrived);
-        request.respond(size);
+        const fit = Math.min(size, view.byteLength);
+        new Uint8Array(view.buffer, view.byteOffset, fit).set(arrived.subarray(0, fit));
+        request.respond(fit);
       },
     },
     { highWaterMark: 0 },

@@ -17,6 +17,7 @@ export type {
   Endpoint,
   PullTransport,
   PushTransport,
+  ReadMode,
   Transport,
   TransportEvents,
 } from "./transport.js";

@@ -1,12 +1,10 @@
 import { parseAddress } from "./address.js";
 import { resolveOptions, tlsSettings } from "./options.js";
 import { SocketImpl } from "./socket.js";
-import type { Connector, Transport } from "./transport.js";
+import type { Connector, ReadMode } from "./transport.js";
 import type { Connect } from "./types.js";
 
-export interface Backend {
-  /** How the transport delivers bytes: events (`"push"`) or reads on demand (`"pull"`). */
-  readonly kind: Transport["kind"];
+export interface Backend extends ReadMode {
   readonly connect: Connector;
 }
 
@@ -19,12 +17,8 @@ export function createConnect(backend: Backend): Connect {
     const parsed = parseAddress(address);
     const resolved = resolveOptions(options);
     const tls = resolved.secureTransport === "on" ? tlsSettings(resolved, parsed.hostname) : null;
-    return new SocketImpl(
-      parsed,
-      resolved,
-      resolved.secureTransport,
-      backend.kind,
-      (cancellation) => backend.connect({ address: parsed, options: resolved, tls, cancellation }),
+    return new SocketImpl(parsed, resolved, resolved.secureTransport, backend, (cancellation) =>
+      backend.connect({ address: parsed, options: resolved, tls, cancellation }),
     );
   };
 }

@@ -25,9 +25,12 @@ export class PushReadSide implements ReadSide {
   /** Set by `error()` when it came before the stream existed. */
   #error: { readonly reason: unknown } | null = null;
   readonly #highWaterMark: number;
+  /** BYOB reads: copy into the view and respond() (true), or enqueue (false). */
+  readonly #respond: boolean;
 
-  constructor(highWaterMark: number) {
+  constructor(highWaterMark: number, respondToByob: boolean) {
     this.#highWaterMark = highWaterMark;
+    this.#respond = respondToByob;
   }
 
   get stream(): ReadableStream<Uint8Array> {
@@ -134,28 +137,30 @@ export class PushReadSide implements ReadSide {
    * read, at most its view's length for a BYOB read.
    */
   #fit(chunk: Uint8Array): number {
+    if (!this.#respond) return chunk.byteLength;
     const view = this.#controller!.byobRequest?.view;
     return view == null ? chunk.byteLength : Math.min(view.byteLength, chunk.byteLength);
   }
 
   /**
-   * Gives the first `fit` bytes of `chunk` to the waiting read. A BYOB read
-   * gets them copied straight into its view and `respond()`: enqueueing into
-   * a pending BYOB read costs a buffer transfer, a queue entry and the spec's
-   * pull-into bookkeeping around the same copy — 13–16 µs per 64 KiB chunk on
-   * Node, where copy and respond cost a few µs (apps/bench FINDINGS.md). A
-   * default read takes the chunk itself, without a copy.
+   * Gives the first `fit` bytes of `chunk` to the waiting read. With
+   * `respondToByob`, a BYOB read gets them copied straight into its view and
+   * `respond()`: on Node, enqueueing into a pending BYOB read costs a buffer
+   * transfer, a queue entry and the spec's pull-into bookkeeping around the
+   * same copy (apps/bench FINDINGS.md). Otherwise, and for a default read, the
+   * chunk is enqueued (a default read takes it without a copy).
    */
   #hand(chunk: Uint8Array, fit: number): void {
     const controller = this.#controller!;
-    const request = controller.byobRequest;
-    const view = request?.view;
+    const request = this.#respond ? controller.byobRequest : null;
+    // The request's view is always a Uint8Array over the unfilled part
+    // (Streams spec, ReadableStreamBYOBRequest view).
+    const view = request?.view as Uint8Array | null | undefined;
     if (request == null || view == null) {
       controller.enqueue(owned(chunk));
       return;
     }
-    const target = new Uint8Array(view.buffer, view.byteOffset, fit);
-    target.set(fit === chunk.byteLength ? chunk : chunk.subarray(0, fit));
+    view.set(fit === chunk.byteLength ? chunk : chunk.subarray(0, fit));
     request.respond(fit);
   }
 

@@ -10,7 +10,7 @@ import type { ReadSide, ReadSideHooks } from "./read-side.js";
 import { PullReadSide } from "./read-side-pull.js";
 import { PushReadSide } from "./read-side-push.js";
 import { assertCanStartTls } from "./start-tls.js";
-import type { Transport, TransportEvents } from "./transport.js";
+import type { ReadMode, Transport, TransportEvents } from "./transport.js";
 import type { SecureTransport, Socket, SocketInfo, SocketWritableChunk } from "./types.js";
 
 /** Opens the transport this socket runs on: a fresh connection, or a TLS upgrade of another socket's. */
@@ -40,7 +40,7 @@ export class SocketImpl implements Socket {
    */
   #gone: Deferred<never> | null = null;
   readonly #attempt = new CancelSource();
-  readonly #kind: Transport["kind"];
+  readonly #readMode: ReadMode;
   #readSide: ReadSide | null = null;
   /**
    * Both streams are made on first access: a socket used only for `opened`
@@ -124,16 +124,16 @@ export class SocketImpl implements Socket {
     address: ParsedAddress,
     options: ResolvedOptions,
     secureTransport: SecureTransport,
-    kind: Transport["kind"],
+    readMode: ReadMode,
     open: OpenTransport,
   ) {
-    this.#kind = kind;
+    this.#readMode = readMode;
     this.#address = address;
     this.#options = options;
     this.secureTransport = secureTransport;
     this.opened = this.#opened.promise;
     this.closed = this.#closed.promise;
-    this.#readSide = this.#createReadSide(kind);
+    this.#readSide = this.#createReadSide(readMode);
     this.#open(open);
   }
 
@@ -183,7 +183,7 @@ export class SocketImpl implements Socket {
     this.#upgraded = true;
     const upTo = this.#enqueued;
     const settings = tlsSettings(this.#options, this.#address.hostname);
-    return new SocketImpl(this.#address, this.#options, "on", this.#kind, (cancellation) =>
+    return new SocketImpl(this.#address, this.#options, "on", this.#readMode, (cancellation) =>
       this.#handOver(upTo, settings, cancellation),
     );
   }
@@ -249,8 +249,8 @@ export class SocketImpl implements Socket {
 
   // ---- reading ----------------------------------------------------------
 
-  #createReadSide(kind: Transport["kind"]): ReadSide {
-    if (kind === "push") return new PushReadSide(READ_HIGH_WATER_MARK);
+  #createReadSide({ kind, byobFill = "respond" }: ReadMode): ReadSide {
+    if (kind === "push") return new PushReadSide(READ_HIGH_WATER_MARK, byobFill === "respond");
     return new PullReadSide(new SocketImpl.#PullHooks(this));
   }
 

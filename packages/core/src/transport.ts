@@ -84,3 +84,18 @@ export interface ConnectRequest {
 
 /** A backend: resolves with a connected transport (for TLS, after the handshake). */
 export type Connector = (request: ConnectRequest) => Promise<Transport>;
+
+/** How a backend's bytes reach the readable. */
+export interface ReadMode {
+  /** How the transport delivers bytes: events (`"push"`) or reads on demand (`"pull"`). */
+  readonly kind: Transport["kind"];
+  /**
+   * Push backends: how a chunk reaches a waiting BYOB read. `"respond"`
+   * (default): core copies it into the read's view and calls `respond()`.
+   * `"enqueue"`: core enqueues it and the stream copies. Which is faster
+   * depends on the runtime's web streams (apps/bench FINDINGS.md, change 12):
+   * respond on Node's (7–12 against 12–13 µs per 64 KiB read on Node 20),
+   * enqueue on Bun's (4.3–5.3 against 5.5–9.8 µs).
+   */
+  readonly byobFill?: "respond" | "enqueue";
+}

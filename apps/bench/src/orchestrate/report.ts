@@ -411,7 +411,7 @@ ${markdownTable(rowsFor(cells, runtimes, key))}
 
 What the streams alone cost on each runtime, measured with no socket (src/trial/bare.ts): a \`type: "bytes"\` ReadableStream with highWaterMark 0 and a WritableStream passing the same chunks, reads and writes as the socket workloads. The floor adds that cost to the native cost per unit; a target beyond the floor cannot be met by any implementation of the spec's stream interface on that runtime.
 
-The runtime column says how our backend feeds its readable there: "push" (Node, Bun: chunks from the runtime's events go to the read that waits: enqueued for a default read, copied into the view and answered with respond() for a BYOB read), "pull" (Deno: the transport reads into the reader's view; a default read needs a fresh 64 KiB buffer each time), or "native-streams" (workerd: the native API already is web streams, so it has no floor above it).
+The runtime column says how our backend feeds its readable there: "push" (Node, Bun: chunks from the runtime's events go to the read that waits: enqueued for a default read; for a BYOB read copied into the view and answered with respond() on Node, enqueued for the stream to copy on Bun, whichever the runtime does faster), "pull" (Deno: the transport reads into the reader's view; a default read needs a fresh 64 KiB buffer each time), or "native-streams" (workerd: the native API already is web streams, so it has no floor above it).
 
 ${floorSection(cells, runtimes, key)}
 

@@ -1,14 +1,11 @@
 import { defineConfig } from "tsup";
+import { packageBuild } from "../../tsup.base.js";
 
-export default defineConfig({
-  entry: ["src/index.ts"],
-  format: ["esm"],
-  // tsup 8 sets `baseUrl` for its declaration build, which TypeScript 6 deprecates.
-  dts: { compilerOptions: { ignoreDeprecations: "6.0" } },
-  clean: true,
-  keepNames: true,
-  target: "es2022",
-  platform: "node",
-  // Keep `node:tls` as written: Bun resolves `node:` builtins directly.
-  removeNodeProtocol: false,
-});
+export default defineConfig(
+  packageBuild({
+    entry: ["src/index.ts"],
+    platform: "node",
+    // Keep `node:tls` as written: Bun resolves `node:` builtins directly.
+    removeNodeProtocol: false,
+  }),
+);

@@ -1,12 +1,9 @@
 import { defineConfig } from "tsup";
+import { packageBuild } from "../../tsup.base.js";
 
-export default defineConfig({
-  entry: ["src/index.ts", "src/backend.ts"],
-  format: ["esm"],
-  // tsup 8 sets `baseUrl` for its declaration build, which TypeScript 6 deprecates.
-  dts: { compilerOptions: { ignoreDeprecations: "6.0" } },
-  clean: true,
-  keepNames: true,
-  target: "es2022",
-  platform: "neutral",
-});
+export default defineConfig(
+  packageBuild({
+    entry: ["src/index.ts", "src/backend.ts"],
+    platform: "neutral",
+  }),
+);

@@ -1,15 +1,12 @@
 import { defineConfig } from "tsup";
+import { packageBuild } from "../../tsup.base.js";
 
-export default defineConfig({
-  entry: ["src/index.ts"],
-  format: ["esm"],
-  // tsup 8 sets `baseUrl` for its declaration build, which TypeScript 6 deprecates.
-  dts: { compilerOptions: { ignoreDeprecations: "6.0" } },
-  clean: true,
-  keepNames: true,
-  target: "es2022",
-  platform: "node",
-  // Keep `node:net` / `node:tls` as written: tsup strips the prefix by default,
-  // and bundlers and Deno/Bun/workerd compat layers key on it.
-  removeNodeProtocol: false,
-});
+export default defineConfig(
+  packageBuild({
+    entry: ["src/index.ts"],
+    platform: "node",
+    // Keep `node:net` / `node:tls` as written: tsup strips the prefix by default,
+    // and bundlers and Deno/Bun/workerd compat layers key on it.
+    removeNodeProtocol: false,
+  }),
+);

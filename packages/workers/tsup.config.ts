@@ -1,14 +1,11 @@
 import { defineConfig } from "tsup";
+import { packageBuild } from "../../tsup.base.js";
 
-export default defineConfig({
-  entry: ["src/index.ts", "src/unsupported.ts"],
-  format: ["esm"],
-  // tsup 8 sets `baseUrl` for its declaration build, which TypeScript 6 deprecates.
-  dts: { compilerOptions: { ignoreDeprecations: "6.0" } },
-  clean: true,
-  keepNames: true,
-  target: "es2022",
-  platform: "neutral",
-  // workerd provides this module; it exists nowhere else and is never bundled.
-  external: ["cloudflare:sockets"],
-});
+export default defineConfig(
+  packageBuild({
+    entry: ["src/index.ts", "src/unsupported.ts"],
+    platform: "neutral",
+    // workerd provides this module; it exists nowhere else and is never bundled.
+    external: ["cloudflare:sockets"],
+  }),
+);

@@ -3,6 +3,17 @@ import { closeByteStream, type ReadSide } from "./read-side.js";
 import type { PushTransport, Transport } from "./transport.js";
 
 /**
+ * A waiting BYOB read's request. Its view is always a Uint8Array over the
+ * unfilled part (Streams spec, ReadableStreamBYOBRequest view).
+ */
+type ByobRequest = ReadableStreamBYOBRequest & { readonly view: Uint8Array };
+
+/** How many bytes of `chunk` the waiting read takes: all for a default read, at most the view for a BYOB read. */
+function fitOf(chunk: Uint8Array, byob: ByobRequest | null): number {
+  return byob === null ? chunk.byteLength : Math.min(byob.view.byteLength, chunk.byteLength);
+}
+
+/**
  * The readable for push transports (Node, Bun). The stream itself holds
  * nothing (highWaterMark 0): chunks wait in a small queue of ours, which lets
  * `close()` drop them at once and lets reads take a chunk straight from the
@@ -75,9 +86,10 @@ export class PushReadSide implements ReadSide {
       this.#waiting = false;
       // A read waits only while the queue is empty, so what does not fit in
       // it goes to the queue now, where that next pull finds it.
-      const fit = this.#fit(chunk);
+      const request = this.#byobRequest();
+      const fit = fitOf(chunk, request);
       if (fit < chunk.byteLength) this.#enqueue(chunk.subarray(fit));
-      this.#hand(chunk, fit);
+      this.#hand(chunk, request, fit);
       return;
     }
     this.#enqueue(chunk);
@@ -115,11 +127,12 @@ export class PushReadSide implements ReadSide {
     const next = this.#queue[0];
     if (next !== undefined) {
       // The queue is updated before the hand-over, which may pull again.
-      const fit = this.#fit(next);
+      const request = this.#byobRequest();
+      const fit = fitOf(next, request);
       if (fit < next.byteLength) this.#queue[0] = next.subarray(fit);
       else this.#queue.shift();
       this.#queued -= fit;
-      this.#hand(next, fit);
+      this.#hand(next, request, fit);
       if (this.#queue.length === 0 && this.#eof) this.#finish();
       else this.#resumeIfRoom();
       return;
@@ -133,13 +146,14 @@ export class PushReadSide implements ReadSide {
   }
 
   /**
-   * How many bytes of `chunk` the waiting read takes: all of it for a default
-   * read, at most its view's length for a BYOB read.
+   * The waiting BYOB read's request, when this side fills BYOB reads itself
+   * (`respondToByob`); null for a default read, or when chunks are enqueued.
+   * Looked up once per chunk: it is on the per-chunk path.
    */
-  #fit(chunk: Uint8Array): number {
-    if (!this.#respond) return chunk.byteLength;
-    const view = this.#controller!.byobRequest?.view;
-    return view == null ? chunk.byteLength : Math.min(view.byteLength, chunk.byteLength);
+  #byobRequest(): ByobRequest | null {
+    if (!this.#respond) return null;
+    const request = this.#controller!.byobRequest;
+    return request?.view == null ? null : (request as ByobRequest);
   }
 
   /**
@@ -150,18 +164,13 @@ export class PushReadSide implements ReadSide {
    * same copy (apps/bench FINDINGS.md). Otherwise, and for a default read, the
    * chunk is enqueued (a default read takes it without a copy).
    */
-  #hand(chunk: Uint8Array, fit: number): void {
-    const controller = this.#controller!;
-    const request = this.#respond ? controller.byobRequest : null;
-    // The request's view is always a Uint8Array over the unfilled part
-    // (Streams spec, ReadableStreamBYOBRequest view).
-    const view = request?.view as Uint8Array | null | undefined;
-    if (request == null || view == null) {
-      controller.enqueue(owned(chunk));
+  #hand(chunk: Uint8Array, byob: ByobRequest | null, fit: number): void {
+    if (byob === null) {
+      this.#controller!.enqueue(owned(chunk));
       return;
     }
-    view.set(fit === chunk.byteLength ? chunk : chunk.subarray(0, fit));
-    request.respond(fit);
+    byob.view.set(fit === chunk.byteLength ? chunk : chunk.subarray(0, fit));
+    byob.respond(fit);
   }
 
   #resumeIfRoom(): void {

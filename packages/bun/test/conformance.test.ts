@@ -1,6 +1,6 @@
 import { fileURLToPath } from "node:url";
+import { bunGaps } from "@sockets/conformance/gaps";
 import { registerSubprocessSuite } from "@sockets/conformance/subprocess-vitest";
-import { bunGaps } from "../../../apps/conformance/src/gaps/bun.js";
 
 // The bun binary this package pins (devDependency "bun"), and the entry it runs.
 const bun = fileURLToPath(new URL("../node_modules/.bin/bun", import.meta.url));

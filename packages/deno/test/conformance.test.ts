@@ -1,5 +1,5 @@
+import { denoGaps } from "@sockets/conformance/gaps";
 import { registerSubprocessSuite } from "@sockets/conformance/subprocess-vitest";
-import { denoGaps } from "../../../apps/conformance/src/gaps/deno.js";
 import { denoBinary, denoEnv, denoRunArgs, linkConnectPackage, packageDir } from "./deno-cli.js";
 
 registerSubprocessSuite({

@@ -1,5 +1,7 @@
 /** Running code inside workerd for tests: bundling as wrangler does, configs, runs. */
+
 export { workerdBinary, workerdCompatibilityDate } from "../binaries.js";
+export type { RunConfig } from "../runner/protocol.js";
 export {
   runSubprocess,
   type SubprocessOutcome,

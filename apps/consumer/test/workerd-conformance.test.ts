@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { workerdGaps } from "@sockets/conformance/gaps";
+import { registerSubprocessSuite } from "@sockets/conformance/subprocess-vitest";
+import { prepareWorkerdRun } from "@sockets/conformance/workerd";
 import { afterAll } from "vitest";
-import { workerdGaps } from "../src/gaps/workerd.js";
-import { registerSubprocessSuite } from "../src/subprocess-vitest.js";
-import { prepareWorkerdRun } from "../src/workerd/run.js";
 
 // @sockets/connect inside workerd, bundled as wrangler would (conditions
 // workerd, worker, browser): its "workerd" entry, i.e. @sockets/workers.

@@ -14,14 +14,16 @@ import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import {
+  prepareBundleRun,
+  type RunConfig,
+  runSubprocess,
+  WRANGLER_CONDITIONS,
+} from "@sockets/conformance/workerd";
 import { build as esbuild } from "esbuild";
 import { build as viteBuild } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import webpack from "webpack";
-import type { RunConfig } from "../src/runner/protocol.js";
-import { runSubprocess } from "../src/runner/subprocess.js";
-import { WRANGLER_CONDITIONS } from "../src/workerd/bundle.js";
-import { prepareBundleRun } from "../src/workerd/run.js";
 
 type Target = "node" | "workerd";
 type Bundler = "esbuild" | "vite" | "webpack";

@@ -293,7 +293,8 @@ writeFileSync(
     key,
   ),
 );
-const raw = join(BENCH_DIR, ".tmp", quick ? "last-quick-run.json" : "last-run.json");
+// The raw samples sit next to the results they produced, so every ratio can be re-derived.
+const raw = out.replace(/\.md$/, "") + ".samples.json";
 writeFileSync(
   raw,
   `${JSON.stringify(
@@ -305,3 +306,18 @@ writeFileSync(
 console.log(
   `wrote ${relative(process.cwd(), out)} (raw samples: ${relative(process.cwd(), raw)}) in ${Math.round(durationS)} s`,
 );
+
+// A measurement that errored or produced nothing is a failed run, not a result:
+// every cell that was not marked n/a or skipped must have samples and no errors.
+const broken = [...cells.values()].filter(
+  (c) => c.errors > 0 || (c.values.length === 0 && c.notes.size === 0),
+);
+if (broken.length > 0) {
+  console.error(`\n${broken.length} measurement(s) failed:`);
+  for (const c of broken) {
+    console.error(
+      `  ${c.runtime} ${c.workload} ${c.candidate}: ${c.values.length} samples, ${c.errors} errors${c.notes.size > 0 ? ` (${[...c.notes].join("; ")})` : ""}`,
+    );
+  }
+  process.exitCode = 1;
+}

@@ -10,8 +10,13 @@ import { dirname, join } from "node:path";
  */
 const require = createRequire(import.meta.url);
 
-function packageDir(name: string): string {
-  return dirname(require.resolve(`${name}/package.json`));
+/**
+ * The directory of npm package `name`, resolved from `from` (a directory, so a
+ * package's tests run the version it pins) or else from this app.
+ */
+function packageDir(name: string, from?: string): string {
+  const resolver = from ? createRequire(join(from, "package.json")) : require;
+  return dirname(resolver.resolve(`${name}/package.json`));
 }
 
 interface WorkerdPackage {
@@ -39,14 +44,58 @@ export function workerdVersion(): string {
   return (require("workerd") as WorkerdPackage).version;
 }
 
-export function denoBinary(): string {
-  const path = join(packageDir("deno"), process.platform === "win32" ? "deno.exe" : "deno");
-  if (!existsSync(path)) throw new Error(`the deno binary was not found (looked at ${path})`);
-  return path;
+/**
+ * The real Deno executable: the file in the platform package the `deno` npm
+ * package depends on (@deno/<os>-<arch>[-glibc]), resolved from `deno` itself.
+ * Not deno/deno, which only exists once the package's install script (or its
+ * .bin shim) has copied it there: pnpm here skips that script.
+ */
+export function denoBinary(from?: string): string {
+  const denoRequire = createRequire(join(packageDir("deno", from), "package.json"));
+  const file = process.platform === "win32" ? "deno.exe" : "deno";
+  const targets = [
+    `${process.platform}-${process.arch}-glibc`,
+    `${process.platform}-${process.arch}`,
+  ];
+  const tried: string[] = [];
+  for (const target of targets) {
+    let dir: string;
+    try {
+      dir = dirname(denoRequire.resolve(`@deno/${target}/package.json`));
+    } catch {
+      tried.push(`@deno/${target} (not installed)`);
+      continue;
+    }
+    const path = join(dir, file);
+    if (existsSync(path)) return path;
+    tried.push(path);
+  }
+  throw new Error(`the deno binary was not found (looked at ${tried.join(", ")})`);
 }
 
-export function bunBinary(): string {
-  const path = join(packageDir("bun"), "bin", "bun.exe");
-  if (!existsSync(path)) throw new Error(`the bun binary was not found (looked at ${path})`);
-  return path;
+/**
+ * The real Bun executable: the file in the platform package the `bun` npm
+ * package depends on (@oven/bun-<os>-<arch>[-musl|-baseline]), resolved from
+ * `bun` itself, not the copy its install script may have made.
+ */
+export function bunBinary(from?: string): string {
+  const bunRequire = createRequire(join(packageDir("bun", from), "package.json"));
+  const os = process.platform === "win32" ? "windows" : process.platform;
+  const arch = process.arch === "arm64" ? "aarch64" : process.arch;
+  const file = process.platform === "win32" ? "bun.exe" : "bun";
+  const tried: string[] = [];
+  for (const suffix of ["", "-baseline", "-musl"]) {
+    const name = `@oven/bun-${os}-${arch}${suffix}`;
+    let dir: string;
+    try {
+      dir = dirname(bunRequire.resolve(`${name}/package.json`));
+    } catch {
+      tried.push(`${name} (not installed)`);
+      continue;
+    }
+    const path = join(dir, "bin", file);
+    if (existsSync(path)) return path;
+    tried.push(path);
+  }
+  throw new Error(`the bun binary was not found (looked at ${tried.join(", ")})`);
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { expectAsListed, registerGapNamesCheck, titleOf } from "./gap-checks.js";
 import type { RunConfig } from "./runner/protocol.js";
 import { runSubprocess, type SubprocessOutcome, type SubprocessRun } from "./runner/subprocess.js";
 import { createTestPki, type RunningServers, startServers } from "./servers/index.js";
@@ -44,17 +45,13 @@ export function registerSubprocessSuite({
     expect(outcome?.completed, `the ${runtime} run did not finish:\n${outcome?.log}`).toBe(true);
   });
 
+  registerGapNamesCheck(runtime, gaps);
   for (const testCase of cases) {
     const gap = gaps[testCase.name];
-    const title = gap ? `${testCase.name} [known gap on ${runtime}: ${gap}]` : testCase.name;
-    it(title, () => {
+    it(titleOf(testCase.name, runtime, gap), () => {
       const result = outcome?.results.find((r) => r.name === testCase.name);
       if (!result) throw new Error(`no result from ${runtime}; its output:\n${outcome?.log}`);
-      if (gap) {
-        expect(result.status, `listed as a gap but ${result.status}: ${result.detail}`).toBe("gap");
-      } else {
-        expect(result.status, result.detail).toBe("pass");
-      }
+      expectAsListed(result, gap);
     });
   }
 }

@@ -1,9 +1,11 @@
 import { fileURLToPath } from "node:url";
+import { bunBinary } from "@sockets/conformance/binaries";
 import { bunGaps } from "@sockets/conformance/gaps";
 import { registerSubprocessSuite } from "@sockets/conformance/subprocess-vitest";
 
-// The bun binary this package pins (devDependency "bun"), and the entry it runs.
-const bun = fileURLToPath(new URL("../node_modules/.bin/bun", import.meta.url));
+// The real bun executable of the version this package pins (devDependency
+// "bun"), not the .bin shim: stopping it by PID must stop Bun itself.
+const bun = bunBinary(fileURLToPath(new URL("..", import.meta.url)));
 const entry = fileURLToPath(new URL("./entry.ts", import.meta.url));
 
 registerSubprocessSuite({

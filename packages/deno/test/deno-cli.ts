@@ -1,24 +1,19 @@
 import { spawn } from "node:child_process";
 import { existsSync, lstatSync, mkdirSync, readlinkSync, rmSync, symlinkSync } from "node:fs";
-import { createRequire } from "node:module";
-import { dirname, join, relative } from "node:path";
+import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import { denoBinary as resolveDenoBinary } from "@sockets/conformance/binaries";
 
 /** packages/deno */
 export const packageDir = fileURLToPath(new URL("..", import.meta.url));
 const testDir = join(packageDir, "test");
 
 /**
- * The Deno executable of the `deno` npm package (the same file its
- * `node_modules/.bin/deno` shim runs). Spawned directly: the shim is a Node
- * process that runs Deno with spawnSync, so stopping the shim on a timeout
- * would leave Deno running.
+ * The real Deno executable of the version this package pins (devDependency
+ * "deno"), not the .bin shim: the shim is a Node process that runs Deno with
+ * spawnSync, so stopping the shim on a timeout would leave Deno running.
  */
-export const denoBinary = (() => {
-  const denoPackage = dirname(createRequire(import.meta.url).resolve("deno/package.json"));
-  const binary = join(denoPackage, process.platform === "win32" ? "deno.exe" : "deno");
-  return existsSync(binary) ? binary : join(packageDir, "node_modules", ".bin", "deno");
-})();
+export const denoBinary = resolveDenoBinary(packageDir);
 
 /**
  * `deno run` that resolves packages only from node_modules and never downloads:

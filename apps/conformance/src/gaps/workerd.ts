@@ -2,48 +2,125 @@ import type { KnownGaps } from "../suite/index.js";
 
 /**
  * Cases @sockets/connect (its "workerd" entry, @sockets/workers) cannot pass
- * in workerd 1.20261117, each with the platform's reason. @sockets/workers
- * hands out workerd's own `readable` and `writable` (no per-chunk cost), so
- * what those streams do is workerd's; it aligns the promises, errors, options
- * and startTls() around them. gaps/workerd-native.ts lists what workerd does
- * without it.
+ * in workerd 1.20261117. @sockets/workers hands out workerd's own `readable`
+ * and `writable` (no per-chunk cost), so what those streams do is workerd's;
+ * it aligns the promises, errors, options and startTls() around them.
+ * gaps/workerd-native.ts lists what workerd does without it.
+ *
+ * The format of every gap list (src/gaps/<runtime>.ts), one entry per case:
+ *
+ *   "<case name, exactly>": {
+ *     category: "platform limit" | "our trade-off" | "suite limitation",
+ *     fails: { code: "ERR_X" } | { message: "regexp" } | { timeout: "<within() label>" },
+ *     reason: "what the runtime does instead, and why (link the upstream issue)",
+ *   },
+ *
+ * `fails` is checked: the case must fail exactly that way (the error's code,
+ * or the code an assertion on an error found; a pattern the failure
+ * "Name [code]: message" matches; or the suite's named bound expiring). A pass
+ * or any other failure fails the run, and so does a name that matches no case.
+ * Keep under a gap only the assertion the runtime cannot meet: split the case
+ * so that everything before it is asserted everywhere.
  */
+const WORKERS_TCP_DOCS = "https://developers.cloudflare.com/workers/runtime-apis/tcp-sockets/";
 const NO_LOCAL_ADDRESS =
   "workerd does not report the local address of an outbound socket: SocketInfo.localAddress is ''";
-const GENERIC_CONNECT_ERROR =
-  "workerd reports a refused connection, a blocked destination and an untrusted or mismatched certificate with one generic error, so all three are ERR_CONNECTION_FAILED (cause: workerd's 'proxy request failed'); only workerd's log names the reason";
+const GENERIC_CONNECT_ERROR = `workerd reports a refused connection, a blocked destination and an untrusted or mismatched certificate with one generic error ('proxy request failed'), so all three are ERR_CONNECTION_FAILED; only workerd's log names the reason (${WORKERS_TCP_DOCS})`;
 const LOCKED_STARTTLS =
   "workerd's startTls() moves the old streams into the TLS connection and does not complete while a reader or writer holds them (the new socket's opened stays pending), so startTls() refuses with ERR_INVALID_STATE until they are released";
+const NO_TLS_OPTIONS = `cloudflare:sockets has no such TLS option (${WORKERS_TCP_DOCS}): it is refused with ERR_UNSUPPORTED_OPTION`;
 
 export const workerdGaps: KnownGaps = {
-  "connect: accepts host:port, { hostname, port } and localhost":
-    "workerd reports remoteAddress as the address given ('localhost:PORT'), never the IP it resolved to",
-  "connect: connects to IPv6 loopback as [::1]:port and as a bare hostname": NO_LOCAL_ADDRESS,
-  "streams: echoes bytes; opened reports remote and local host:port and no ALPN": NO_LOCAL_ADDRESS,
-  "streams: writable rejects values that are not bytes or strings with a TypeError":
-    "writable is workerd's own stream (nothing of ours per chunk): it rejects with workerd's TypeError, which has no code ERR_INVALID_CHUNK",
-  "streams: writer.ready waits while the peer does not read (backpressure)":
-    "backpressure works, but workerd's close() first flushes the writes queued for a peer that never reads and did not settle within the case's 90 s; a locked writable cannot be aborted from outside",
-  "half-open: allowHalfOpen false (default): the peer's FIN ends reads, closes our side, resolves closed": `${NO_LOCAL_ADDRESS}, and the case needs it to ask the server what reached it after its FIN`,
-  "half-open: allowHalfOpen true: after the peer's FIN reads end but writes still reach the peer":
-    "workerd keeps closed pending after the peer's FIN and our writer.close() until close() (cloudflare/workerd#5653); seeing both ends from outside workerd's streams would cost a wrapper per chunk",
-  "close: after close() writes reject and reads are done":
-    "workerd's close() errors a pending read on its readable with TypeError('This socket has been closed.') instead of ending it",
-  "errors: a refused connection rejects opened and closed with the same ECONNREFUSED SocketError":
-    GENERIC_CONNECT_ERROR,
-  "errors: a reset by the peer errors reads and rejects closed with ECONNRESET":
-    "workerd's readable errors with Error('Network connection lost.') without a code, and workerd resolves closed after a reset",
-  "tls: alpn offers protocols and opened reports the server's choice":
-    "cloudflare:sockets has no ALPN: the option is refused with ERR_UNSUPPORTED_OPTION",
-  "tls: sni sets the server name sent and verified":
-    "cloudflare:sockets cannot send or verify another server name: sni is refused with ERR_UNSUPPORTED_OPTION",
-  "tls: tls.cert and tls.key present a client certificate (mTLS)":
-    "cloudflare:sockets cannot present a client certificate: tls.cert/tls.key are refused with ERR_UNSUPPORTED_OPTION",
-  "tls: an untrusted certificate fails opened and closed with ERR_TLS_CERT": GENERIC_CONNECT_ERROR,
-  "tls: a certificate for another name fails with ERR_TLS_CERT": GENERIC_CONNECT_ERROR,
-  "startTls: upgrades the connection: new TLS socket, old streams detached, old closed resolved":
-    LOCKED_STARTTLS,
-  "startTls: writes queued before startTls() are flushed before the handshake": LOCKED_STARTTLS,
-  "startTls: the upgraded connection verifies the certificate against sni":
-    "cloudflare:sockets cannot verify another server name: sni is refused with ERR_UNSUPPORTED_OPTION",
+  "connect: accepts host:port, { hostname, port } and localhost": {
+    category: "platform limit",
+    fails: { message: "^AssertionError: remoteAddress localhost:\\d+$" },
+    reason:
+      "workerd reports remoteAddress as the address given ('localhost:PORT'), never the IP it resolved to",
+  },
+  "connect: connects to IPv6 loopback as [::1]:port and as a bare hostname": {
+    category: "platform limit",
+    fails: { message: "^AssertionError: localAddress $" },
+    reason: NO_LOCAL_ADDRESS,
+  },
+  "streams: echoes bytes; opened reports remote and local host:port and no ALPN": {
+    category: "platform limit",
+    fails: { message: "^AssertionError: localAddress $" },
+    reason: NO_LOCAL_ADDRESS,
+  },
+  "streams: writable rejects values that are not bytes or strings with a TypeError": {
+    category: "our trade-off",
+    fails: { message: 'code: expected "ERR_INVALID_CHUNK", got undefined' },
+    reason:
+      "writable is workerd's own stream (nothing of ours per chunk): it rejects with workerd's TypeError, which has no code ERR_INVALID_CHUNK",
+  },
+  "streams: close() settles while writes are queued for a peer that never reads": {
+    category: "platform limit",
+    fails: { timeout: "close() with writes queued for a stalled peer" },
+    reason:
+      "workerd's close() first flushes the writes queued for a peer that never reads, and a locked writable cannot be aborted from outside",
+  },
+  "half-open: allowHalfOpen true: closed waits for our side, and resolves once writer.close() ends it":
+    {
+      category: "our trade-off",
+      fails: { timeout: "closed once both sides are done" },
+      reason:
+        "workerd keeps closed pending after the peer's FIN and our writer.close() until close() (https://github.com/cloudflare/workerd/issues/5653); seeing both ends from outside workerd's streams would cost a wrapper per chunk",
+    },
+  "close: after close() writes reject and reads are done": {
+    category: "our trade-off",
+    fails: { message: "^TypeError: This socket has been closed\\.$" },
+    reason:
+      "workerd's close() errors a pending read on its readable with TypeError('This socket has been closed.') instead of ending it; ending it instead would cost a wrapper per chunk",
+  },
+  "errors: a refused connection rejects opened and closed with the same ECONNREFUSED SocketError": {
+    category: "platform limit",
+    fails: { code: "ERR_CONNECTION_FAILED" },
+    reason: GENERIC_CONNECT_ERROR,
+  },
+  "errors: a reset by the peer errors reads and rejects closed with ECONNRESET": {
+    category: "our trade-off",
+    fails: { message: 'read error code: expected "ECONNRESET", got undefined' },
+    reason:
+      "workerd's readable errors with Error('Network connection lost.') without a code, and workerd resolves closed after a reset; mapping it would cost a wrapper per chunk",
+  },
+  "tls: alpn offers protocols and opened reports the server's choice": {
+    category: "platform limit",
+    fails: { code: "ERR_UNSUPPORTED_OPTION" },
+    reason: NO_TLS_OPTIONS,
+  },
+  "tls: sni sets the server name sent and verified": {
+    category: "platform limit",
+    fails: { code: "ERR_UNSUPPORTED_OPTION" },
+    reason: NO_TLS_OPTIONS,
+  },
+  "tls: tls.cert and tls.key present a client certificate (mTLS)": {
+    category: "platform limit",
+    fails: { code: "ERR_UNSUPPORTED_OPTION" },
+    reason: NO_TLS_OPTIONS,
+  },
+  "tls: an untrusted certificate fails opened and closed with ERR_TLS_CERT": {
+    category: "platform limit",
+    fails: { code: "ERR_CONNECTION_FAILED" },
+    reason: GENERIC_CONNECT_ERROR,
+  },
+  "tls: a certificate for another name fails with ERR_TLS_CERT": {
+    category: "platform limit",
+    fails: { code: "ERR_CONNECTION_FAILED" },
+    reason: GENERIC_CONNECT_ERROR,
+  },
+  "startTls: upgrades the connection: new TLS socket, old streams detached, old closed resolved": {
+    category: "platform limit",
+    fails: { code: "ERR_INVALID_STATE" },
+    reason: LOCKED_STARTTLS,
+  },
+  "startTls: writes queued before startTls() are flushed before the handshake": {
+    category: "platform limit",
+    fails: { code: "ERR_INVALID_STATE" },
+    reason: LOCKED_STARTTLS,
+  },
+  "startTls: the upgraded connection verifies the certificate against sni": {
+    category: "platform limit",
+    fails: { code: "ERR_UNSUPPORTED_OPTION" },
+    reason: NO_TLS_OPTIONS,
+  },
 };

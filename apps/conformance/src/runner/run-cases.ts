@@ -1,15 +1,61 @@
-import { cases, DEFAULT_TIMEOUT_MS, type KnownGaps, type SuiteContext } from "../suite/index.js";
+import {
+  cases,
+  DEFAULT_TIMEOUT_MS,
+  type KnownGap,
+  type KnownGaps,
+  type SuiteContext,
+  type TestCase,
+} from "../suite/index.js";
 import { within } from "../suite/io.js";
+import { describeError, describeExpected, matchesExpected } from "./expected-failure.js";
 
+/**
+ * pass; fail (including a gapped case that failed some other way than its gap
+ * names); gap = failed exactly as its known gap says; gap-passed = a listed
+ * gap no longer fails (update the list).
+ */
 export type CaseStatus = "pass" | "fail" | "gap" | "gap-passed";
 
 export interface CaseResult {
   name: string;
-  /** pass; fail; gap = a known gap failed as expected; gap-passed = a listed gap no longer fails (update the list). */
   status: CaseStatus;
-  /** The failure, or the gap's reason. */
+  /** The failure as observed. */
   detail?: string;
   ms: number;
+}
+
+/** Runs one case, bounded by its timeout, and judges it against its gap if it has one. */
+export async function runCase(
+  testCase: TestCase,
+  context: SuiteContext,
+  gap: KnownGap | undefined,
+): Promise<CaseResult> {
+  const started = Date.now();
+  let error: unknown;
+  let threw = false;
+  try {
+    await within(testCase.run(context), testCase.timeoutMs ?? DEFAULT_TIMEOUT_MS, testCase.name);
+  } catch (e) {
+    threw = true;
+    error = e;
+  }
+  const name = testCase.name;
+  const ms = Date.now() - started;
+  if (!gap) {
+    return threw
+      ? { name, status: "fail", detail: describeError(error), ms }
+      : { name, status: "pass", ms };
+  }
+  if (!threw) return { name, status: "gap-passed", detail: "passed", ms };
+  if (matchesExpected(error, gap.fails)) {
+    return { name, status: "gap", detail: describeError(error), ms };
+  }
+  return {
+    name,
+    status: "fail",
+    detail: `listed as a known gap that ${describeExpected(gap.fails)}, but failed otherwise: ${describeError(error)}`,
+    ms,
+  };
 }
 
 /**
@@ -25,33 +71,9 @@ export async function runCases(
   const results: CaseResult[] = [];
   for (const testCase of cases) {
     if (filter && !filter(testCase.name)) continue;
-    const started = Date.now();
-    let error: unknown;
-    try {
-      await within(testCase.run(context), testCase.timeoutMs ?? DEFAULT_TIMEOUT_MS, testCase.name);
-    } catch (e) {
-      error = e ?? new Error("rejected with undefined");
-    }
-    const gap = gaps[testCase.name];
-    const ms = Date.now() - started;
-    const result: CaseResult =
-      gap !== undefined
-        ? error === undefined
-          ? { name: testCase.name, status: "gap-passed", detail: gap, ms }
-          : { name: testCase.name, status: "gap", detail: `${gap} (${describe(error)})`, ms }
-        : error === undefined
-          ? { name: testCase.name, status: "pass", ms }
-          : { name: testCase.name, status: "fail", detail: describe(error), ms };
+    const result = await runCase(testCase, context, gaps[testCase.name]);
     results.push(result);
     report(result);
   }
   return results;
-}
-
-function describe(error: unknown): string {
-  if (error instanceof Error) {
-    const code = (error as { code?: unknown }).code;
-    return `${error.name}${typeof code === "string" ? ` [${code}]` : ""}: ${error.message}`;
-  }
-  return String(error);
 }

@@ -73,7 +73,8 @@ export async function startServers(pki: TestPki): Promise<RunningServers> {
     socket.once("close", () => sockets.delete(socket));
   };
   const sourceProgress = new Map<string, number>();
-  const receivedAfterFin = new Map<number, Buffer[]>();
+  const receivedAfterFin = new Map<string, Buffer[]>();
+  let nextConnectionId = 1;
   const tlsBase: TlsOptions = { cert: pki.server.cert, key: pki.server.key };
 
   const listen = async (server: Server, host = "127.0.0.1"): Promise<number> => {
@@ -172,10 +173,22 @@ export async function startServers(pki: TestPki): Promise<RunningServers> {
       socket.on("error", () => {});
       const port = socket.remotePort ?? 0;
       const got: Buffer[] = [];
-      receivedAfterFin.set(port, got);
+      receivedAfterFin.set(String(port), got);
       socket.on("data", (chunk: Buffer) => got.push(chunk));
       socket.on("end", () => socket.destroy());
       socket.end(SEND_THEN_FIN_GREETING);
+    }),
+  );
+
+  const sendIdThenFin = await listen(
+    createNetServer({ allowHalfOpen: true }, (socket) => {
+      socket.on("error", () => {});
+      const id = nextConnectionId++;
+      const got: Buffer[] = [];
+      receivedAfterFin.set(`id${id}`, got);
+      socket.on("data", (chunk: Buffer) => got.push(chunk));
+      socket.on("end", () => socket.destroy());
+      socket.end(`id ${id}\n`);
     }),
   );
 
@@ -249,7 +262,7 @@ export async function startServers(pki: TestPki): Promise<RunningServers> {
           buffered = buffered.slice(newline + 1);
           if (command === "STAT") socket.write(`${sourceProgress.get(arg) ?? -1}\n`);
           else if (command === "GOT") {
-            const got = receivedAfterFin.get(Number(arg));
+            const got = receivedAfterFin.get(arg);
             socket.write(`${got ? JSON.stringify(Buffer.concat(got).toString("utf8")) : "null"}\n`);
           } else socket.write("ERR\n");
           newline = buffered.indexOf("\n");
@@ -277,6 +290,7 @@ export async function startServers(pki: TestPki): Promise<RunningServers> {
       tlsWrongName,
       starttls,
       sendThenFin,
+      sendIdThenFin,
       waitFin,
       reset,
       source,

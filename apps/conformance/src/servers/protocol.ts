@@ -21,13 +21,19 @@ export interface ServerPorts {
   starttls: number;
   /** Writes "hello from server\n" and sends FIN at once; records what it receives afterwards (see "GOT"). */
   sendThenFin: number;
+  /**
+   * Writes "id <n>\n" (n unique per connection) and sends FIN at once; records
+   * what it receives afterwards under "id<n>" (see "GOT"). The id identifies
+   * the connection where the client cannot know its local port (workerd).
+   */
+  sendIdThenFin: number;
   /** Reads until the client's FIN, then answers "received <n> bytes\n" and ends. */
   waitFin: number;
   /** Resets (RST) the connection as soon as it receives any byte. */
   reset: number;
   /** "SEND <bytes> <id>\n": streams that many pattern bytes (see patternByte), then ends. */
   source: number;
-  /** Plain line commands: "STAT <id>" → bytes the source has handed to the kernel for <id>; "GOT <clientPort>" → what sendThenFin received from that client port. */
+  /** Plain line commands: "STAT <id>" → bytes the source has handed to the kernel for <id>; "GOT <clientPort>" → what sendThenFin received from that client port; "GOT id<n>" → what sendIdThenFin received on connection n (JSON string, or null). */
   control: number;
   /** Accepts and then neither reads nor writes: for backpressure and handshake timeouts. */
   stall: number;

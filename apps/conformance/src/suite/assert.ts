@@ -4,8 +4,19 @@ export class AssertionError extends Error {
   override name = "AssertionError";
 }
 
-export function fail(message: string): never {
-  throw new AssertionError(message);
+/** A `within()` bound that expired; `what` names what the case waited for. */
+export class SuiteTimeout extends Error {
+  override name = "SuiteTimeout";
+  constructor(
+    readonly what: string,
+    ms: number,
+  ) {
+    super(`timed out after ${ms} ms waiting for ${what}`);
+  }
+}
+
+export function fail(message: string, cause?: unknown): never {
+  throw new AssertionError(message, cause === undefined ? undefined : { cause });
 }
 
 export function ok(value: unknown, message: string): asserts value {
@@ -24,17 +35,25 @@ export function deepEqual(actual: unknown, expected: unknown, what: string): voi
   if (a !== e) fail(`${what}: expected ${e}, got ${a}`);
 }
 
-/** The error must be a SocketError: a TypeError, message prefixed "SocketError: ", with this code. */
+/**
+ * The error must be a SocketError: a TypeError, message prefixed "SocketError: ",
+ * with this code. A mismatch carries the error as its `cause`, so a known gap
+ * can name the code that was found instead.
+ */
 export function isSocketErrorWith(error: unknown, code: string, what: string): void {
-  ok(error instanceof Error, `${what}: expected an Error, got ${show(error)}`);
+  if (!(error instanceof Error)) fail(`${what}: expected an Error, got ${show(error)}`, error);
   const e = error as Error & { code?: unknown };
-  ok(error instanceof TypeError, `${what}: expected a TypeError, got ${e.name}: ${e.message}`);
-  equal(e.name, "SocketError", `${what}: error name`);
-  ok(
-    e.message.startsWith("SocketError: "),
-    `${what}: message should start with "SocketError: ", got ${show(e.message)}`,
-  );
-  equal(e.code, code, `${what}: error code (message: ${e.message})`);
+  if (!(error instanceof TypeError))
+    fail(`${what}: expected a TypeError, got ${e.name}: ${e.message}`, error);
+  if (e.name !== "SocketError")
+    fail(`${what}: error name: expected "SocketError", got ${show(e.name)}`, error);
+  if (!e.message.startsWith("SocketError: "))
+    fail(`${what}: message should start with "SocketError: ", got ${show(e.message)}`, error);
+  if (e.code !== code)
+    fail(
+      `${what}: error code (message: ${e.message}): expected ${show(code)}, got ${show(e.code)}`,
+      error,
+    );
 }
 
 export function throwsCode(fn: () => unknown, code: string, what: string): Error {

@@ -1,23 +1,27 @@
 import { SEND_THEN_FIN_GREETING } from "../servers/protocol.js";
 import { equal, ok, rejects, rejectsCode } from "./assert.js";
 import { defineCases } from "./harness.js";
-import { control, isPending, portOf, readText, within, writeText } from "./io.js";
+import { control, isPending, readText, within, writeText } from "./io.js";
+
+/** Reads the greeting of the sendIdThenFin server ("id <n>\n", then EOF) and returns the GOT key. */
+async function connectionIdOf(readable: ReadableStream<Uint8Array>): Promise<string> {
+  const greeting = await readText(readable);
+  const match = /^id (\d+)\n$/.exec(greeting);
+  ok(match, `the greeting is "id <n>" then EOF, got ${JSON.stringify(greeting)}`);
+  return `id${match[1]}`;
+}
 
 export const halfOpenCases = defineCases("half-open", {
   "allowHalfOpen false (default): the peer's FIN ends reads, closes our side, resolves closed":
     async ({ connect, ports }) => {
-      const socket = connect(`127.0.0.1:${ports.sendThenFin}`);
-      const info = await socket.opened;
-      equal(
-        await readText(socket.readable),
-        SEND_THEN_FIN_GREETING,
-        "everything the peer sent, then EOF",
-      );
+      const socket = connect(`127.0.0.1:${ports.sendIdThenFin}`);
+      await socket.opened;
+      const id = await connectionIdOf(socket.readable);
       await within(socket.closed, 10_000, "closed after the peer's FIN");
       const writer = socket.writable.getWriter();
       await rejects(writer.write("too late\n"), "a write after the socket closed");
       equal(
-        await control(connect, ports.control, `GOT ${portOf(info.localAddress)}`),
+        await control(connect, ports.control, `GOT ${id}`),
         '""',
         "the peer received nothing after its FIN",
       );
@@ -26,24 +30,29 @@ export const halfOpenCases = defineCases("half-open", {
     connect,
     ports,
   }) => {
-    const socket = connect(`127.0.0.1:${ports.sendThenFin}`, { allowHalfOpen: true });
-    const info = await socket.opened;
-    equal(
-      await readText(socket.readable),
-      SEND_THEN_FIN_GREETING,
-      "everything the peer sent, then EOF",
-    );
+    const socket = connect(`127.0.0.1:${ports.sendIdThenFin}`, { allowHalfOpen: true });
+    await socket.opened;
+    const id = await connectionIdOf(socket.readable);
     const writer = socket.writable.getWriter();
     await writer.write("late write\n");
-    ok(await isPending(socket.closed, 100), "closed must wait while our side is open");
-    await writer.close();
-    await within(socket.closed, 10_000, "closed once both sides are done");
     let got = "null";
     for (let i = 0; i < 50 && got !== '"late write\\n"'; i++) {
-      got = await control(connect, ports.control, `GOT ${portOf(info.localAddress)}`);
+      got = await control(connect, ports.control, `GOT ${id}`);
     }
     equal(got, '"late write\\n"', "what the peer received after its FIN");
+    await within(socket.close(), 10_000, "close()");
   },
+  "allowHalfOpen true: closed waits for our side, and resolves once writer.close() ends it":
+    async ({ connect, ports }) => {
+      const socket = connect(`127.0.0.1:${ports.sendIdThenFin}`, { allowHalfOpen: true });
+      await socket.opened;
+      await connectionIdOf(socket.readable);
+      const writer = socket.writable.getWriter();
+      await writer.write("late write\n");
+      ok(await isPending(socket.closed, 100), "closed must wait while our side is open");
+      await writer.close();
+      await within(socket.closed, 10_000, "closed once both sides are done");
+    },
   "writer.close() sends FIN while the readable keeps delivering the reply": async ({
     connect,
     ports,

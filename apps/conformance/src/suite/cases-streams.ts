@@ -1,7 +1,7 @@
 import { patternByte } from "../servers/protocol.js";
 import { equal, fail, ok, rejects } from "./assert.js";
 import { defineCases } from "./harness.js";
-import { control, decode, encoder, readUntil, sleep, writeText } from "./io.js";
+import { control, decode, encoder, readUntil, sleep, within, writeText } from "./io.js";
 
 const MiB = 1024 * 1024;
 
@@ -208,25 +208,24 @@ export const streamCases = defineCases("streams", {
   "writer.ready waits while the peer does not read (backpressure)": {
     timeoutMs: 90_000,
     async run({ connect, ports }) {
-      const limit = 256 * MiB;
       const socket = connect(`127.0.0.1:${ports.stall}`, { highWaterMark: 64 * 1024 });
       const writer = socket.writable.getWriter();
-      const block = new Uint8Array(64 * 1024);
-      let accepted = 0;
-      while (accepted < limit) {
-        // A peer that never reads must make `ready` wait; a second of no
-        // progress means it does. Without backpressure all 256 MiB go through.
-        const ready = await Promise.race([
-          writer.ready.then(() => true),
-          sleep(1000).then(() => false),
-        ]);
-        if (!ready) break;
-        void writer.write(block).catch(() => {});
-        accepted += block.length;
-      }
-      ok(accepted < limit, `all ${accepted} bytes were accepted: no backpressure`);
+      const accepted = await writeUntilBackpressure(writer);
+      ok(accepted < BACKPRESSURE_LIMIT, `all ${accepted} bytes were accepted: no backpressure`);
       ok(writer.desiredSize !== null && writer.desiredSize <= 0, "desiredSize is exhausted");
-      await socket.close();
+      // Not awaited: how close() behaves with writes still queued is its own case below.
+      socket.close().catch(() => {});
+    },
+  },
+  "close() settles while writes are queued for a peer that never reads": {
+    timeoutMs: 90_000,
+    async run({ connect, ports }) {
+      const socket = connect(`127.0.0.1:${ports.stall}`, { highWaterMark: 64 * 1024 });
+      const writer = socket.writable.getWriter();
+      const accepted = await writeUntilBackpressure(writer);
+      ok(accepted < BACKPRESSURE_LIMIT, `all ${accepted} bytes were accepted: no backpressure`);
+      await within(socket.close(), 10_000, "close() with writes queued for a stalled peer");
+      await rejects(writer.write(new Uint8Array(1)), "a write after close()");
     },
   },
   "a reader that stops reading keeps memory bounded (the server is paced)": {
@@ -259,6 +258,30 @@ export const streamCases = defineCases("streams", {
     },
   },
 });
+
+const BACKPRESSURE_LIMIT = 256 * MiB;
+
+/**
+ * Writes 64 KiB blocks while `writer.ready` resolves within a second, up to
+ * 256 MiB; returns the bytes accepted. A peer that never reads must make
+ * `ready` wait; without backpressure all 256 MiB go through.
+ */
+async function writeUntilBackpressure(
+  writer: WritableStreamDefaultWriter<Uint8Array>,
+): Promise<number> {
+  const block = new Uint8Array(64 * 1024);
+  let accepted = 0;
+  while (accepted < BACKPRESSURE_LIMIT) {
+    const ready = await Promise.race([
+      writer.ready.then(() => true),
+      sleep(1000).then(() => false),
+    ]);
+    if (!ready) break;
+    void writer.write(block).catch(() => {});
+    accepted += block.length;
+  }
+  return accepted;
+}
 
 function concat(chunks: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));

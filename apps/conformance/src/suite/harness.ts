@@ -26,8 +26,37 @@ export interface TestCase {
   run(ctx: SuiteContext): Promise<void>;
 }
 
-/** A behaviour a runtime cannot have, with the platform's reason: reported, never silently skipped. */
-export type KnownGaps = Readonly<Record<string, string>>;
+/**
+ * Why a runtime lacks a behaviour: the platform cannot do it, we chose not to
+ * (a cost we will not pay, such as wrapping a runtime's streams per chunk), or
+ * the suite cannot observe it there.
+ */
+export type GapCategory = "platform limit" | "our trade-off" | "suite limitation";
+
+/**
+ * The one way a gapped case is expected to fail; any other outcome (a pass, a
+ * different error, a different timeout) fails the run. Plain strings, so a gap
+ * list crosses into another runtime as JSON.
+ * - `code`: the error has this `code`, or an assertion on an error's code
+ *   found this code (the assertion error's `cause`).
+ * - `message`: a regular expression the failure, as "Name [code]: message", matches.
+ * - `timeout`: the suite's bound on waiting for this (a `within()` label) expired.
+ */
+export type ExpectedFailure =
+  | { readonly code: string }
+  | { readonly message: string }
+  | { readonly timeout: string };
+
+/** A behaviour a runtime cannot have: reported, checked to fail as stated, never silently skipped. */
+export interface KnownGap {
+  readonly category: GapCategory;
+  readonly fails: ExpectedFailure;
+  /** What the runtime does instead, and why; link the upstream issue where there is one. */
+  readonly reason: string;
+}
+
+/** Case name → gap. A name that matches no case is itself a failure. */
+export type KnownGaps = Readonly<Record<string, KnownGap>>;
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
 

@@ -4,7 +4,14 @@ import { streamCases } from "./cases-streams.js";
 import { loadCases, startTlsCases, tlsCases } from "./cases-tls.js";
 import type { TestCase } from "./harness.js";
 
-export type { KnownGaps, SuiteContext, TestCase } from "./harness.js";
+export type {
+  ExpectedFailure,
+  GapCategory,
+  KnownGap,
+  KnownGaps,
+  SuiteContext,
+  TestCase,
+} from "./harness.js";
 export { DEFAULT_TIMEOUT_MS } from "./harness.js";
 
 /** Every behaviour, in a stable order. */

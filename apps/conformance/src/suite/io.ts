@@ -1,5 +1,5 @@
 import type { Socket } from "@sockets/core";
-import { fail } from "./assert.js";
+import { fail, SuiteTimeout } from "./assert.js";
 
 const decoder = new TextDecoder();
 export const encoder = new TextEncoder();
@@ -12,7 +12,7 @@ export function sleep(ms: number): Promise<void> {
 export async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
+    timer = setTimeout(() => reject(new SuiteTimeout(what, ms)), ms);
   });
   try {
     return await Promise.race([promise, timeout]);

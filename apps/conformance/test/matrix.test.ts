@@ -9,7 +9,7 @@ import {
   type MatrixResults,
 } from "../src/matrix/report.js";
 import { missingFiles } from "../src/matrix/scratch.js";
-import { END, replaceSection, START } from "../src/matrix/update-readme.js";
+import { END, replaceSection, START, withoutDate } from "../src/matrix/update-readme.js";
 
 const results: MatrixResults = {
   generatedAt: "2026-11-22T00:00:00.000Z",
@@ -49,7 +49,12 @@ const results: MatrixResults = {
       name: "b: a | pipe",
       cells: {
         node: { status: "fail", detail: "AssertionError: broke" },
-        workerd: { status: "gap", reason: "no such thing on workerd", detail: "x" },
+        workerd: {
+          status: "gap",
+          reason: "no such thing on workerd",
+          category: "platform limit",
+          detail: "x",
+        },
       },
     },
   ],
@@ -63,7 +68,7 @@ describe("the matrix report", () => {
     expect(lines.at(-2)).toBe("1 known gaps (neither passed nor failed); not run: deno");
     const text = lines.join("\n");
     expect(text).toContain("AssertionError: broke");
-    expect(text).toContain("no such thing on workerd");
+    expect(text).toContain("platform limit: no such thing on workerd");
     expect(text).toContain("deno: not run: @sockets/deno is not built");
   });
 
@@ -71,7 +76,7 @@ describe("the matrix report", () => {
     const md = formatMarkdown(results, { heading: true });
     expect(md.startsWith("# Runtime support\n")).toBe(true);
     expect(md).toContain("| b: a \\| pipe | ❌<sup>1</sup> | ➖<sup>2</sup> |");
-    expect(md).toContain("2. **workerd**: no such thing on workerd");
+    expect(md).toContain("2. **workerd**: *platform limit*: no such thing on workerd");
     expect(md).toContain("- deno: @sockets/deno is not built");
     expect(formatMarkdown(results, { heading: false })).not.toContain("# Runtime support");
   });
@@ -83,6 +88,23 @@ describe("the README section", () => {
     expect(replaceSection(readme, "new table\n")).toBe(
       `intro\n${START}\nnew table\n${END}\noutro\n`,
     );
+  });
+
+  it("compares tables without their run date, and nothing else", () => {
+    const table = formatMarkdown(results, { heading: false });
+    const rerun = formatMarkdown(
+      { ...results, generatedAt: "2026-12-24T00:00:00.000Z" },
+      {
+        heading: false,
+      },
+    );
+    expect(rerun).not.toBe(table);
+    expect(withoutDate(rerun)).toBe(withoutDate(table));
+    const changed = formatMarkdown(
+      { ...results, cases: results.cases.slice(0, 1) },
+      { heading: false },
+    );
+    expect(withoutDate(changed)).not.toBe(withoutDate(table));
   });
 
   it("refuses a README without the markers", () => {

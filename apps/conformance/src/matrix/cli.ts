@@ -188,6 +188,7 @@ async function main(): Promise<number> {
           outcome = {
             results: [],
             completed: false,
+            reported: null,
             exitCode: null,
             log: error instanceof Error ? (error.stack ?? error.message) : String(error),
           };

@@ -16,6 +16,8 @@ export interface SubprocessOutcome {
   results: CaseResult[];
   /** True when the child printed its done line. */
   completed: boolean;
+  /** How many results the done line says were reported (null without one). */
+  reported: number | null;
   exitCode: number | null;
   /** The tail of what the child printed that was not a result line, for diagnosis. */
   log: string;
@@ -34,6 +36,7 @@ export function runSubprocess(run: SubprocessRun, config: RunConfig): Promise<Su
     });
     const results: CaseResult[] = [];
     let completed = false;
+    let reported: number | null = null;
     let log = "";
     let pending = "";
     const keepLog = (text: string) => {
@@ -48,8 +51,11 @@ export function runSubprocess(run: SubprocessRun, config: RunConfig): Promise<Su
         pending = pending.slice(newline + 1);
         if (line.startsWith(RESULT_PREFIX))
           results.push(JSON.parse(line.slice(RESULT_PREFIX.length)));
-        else if (line.startsWith(DONE_PREFIX)) completed = true;
-        else keepLog(`${line}\n`);
+        else if (line.startsWith(DONE_PREFIX)) {
+          completed = true;
+          const count = (JSON.parse(line.slice(DONE_PREFIX.length)) as { count?: unknown }).count;
+          reported = typeof count === "number" ? count : null;
+        } else keepLog(`${line}\n`);
         newline = pending.indexOf("\n");
       }
     });
@@ -68,7 +74,7 @@ export function runSubprocess(run: SubprocessRun, config: RunConfig): Promise<Su
     child.on("close", (exitCode) => {
       clearTimeout(timer);
       clearTimeout(killTimer);
-      resolve({ results, completed, exitCode, log });
+      resolve({ results, completed, reported, exitCode, log });
     });
   });
 }

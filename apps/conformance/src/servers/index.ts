@@ -75,6 +75,13 @@ export async function startServers(pki: TestPki): Promise<RunningServers> {
   const sourceProgress = new Map<string, number>();
   const receivedAfterFin = new Map<string, Buffer[]>();
   let nextConnectionId = 1;
+  // Application bytes that reached a TLS server the client must refuse (see "LEAKED").
+  let leaked = 0;
+  const countLeaks = (socket: Socket) => {
+    socket.on("data", (chunk: Buffer) => {
+      leaked += chunk.length;
+    });
+  };
   const tlsBase: TlsOptions = { cert: pki.server.cert, key: pki.server.key };
 
   const listen = async (server: Server, host = "127.0.0.1"): Promise<number> => {
@@ -127,11 +134,15 @@ export async function startServers(pki: TestPki): Promise<RunningServers> {
     ),
   );
 
+  const echoCountingLeaks = (socket: Socket) => {
+    countLeaks(socket);
+    echo(socket);
+  };
   const tlsUntrusted = await listen(
-    createTlsServer({ cert: pki.untrusted.cert, key: pki.untrusted.key }, echo),
+    createTlsServer({ cert: pki.untrusted.cert, key: pki.untrusted.key }, echoCountingLeaks),
   );
   const tlsWrongName = await listen(
-    createTlsServer({ cert: pki.wrongName.cert, key: pki.wrongName.key }, echo),
+    createTlsServer({ cert: pki.wrongName.cert, key: pki.wrongName.key }, echoCountingLeaks),
   );
 
   const starttls = await listen(
@@ -145,18 +156,23 @@ export async function startServers(pki: TestPki): Promise<RunningServers> {
         while (newline !== -1) {
           const line = buffered.slice(0, newline).replace(/\r$/, "");
           buffered = buffered.slice(newline + 1);
-          if (line === "STARTTLS" || line === "STARTTLS-QUIET") {
+          if (line === "STARTTLS" || line === "STARTTLS-QUIET" || line === "STARTTLS-WRONGNAME") {
             socket.off("data", onData);
             socket.pause();
+            const wrongName = line === "STARTTLS-WRONGNAME";
             const upgrade = () => {
-              const secure = new TLSSocket(socket, { ...tlsBase, isServer: true });
+              const secure = new TLSSocket(socket, {
+                ...(wrongName ? { cert: pki.wrongName.cert, key: pki.wrongName.key } : tlsBase),
+                isServer: true,
+              });
+              if (wrongName) countLeaks(secure);
               // Bytes the client sent right after the command belong to the handshake.
               if (buffered.length > 0) socket.unshift(Buffer.from(buffered, "latin1"));
               secure.on("error", () => {});
               track(secure);
               secure.pipe(secure);
             };
-            if (line === "STARTTLS") socket.write(STARTTLS_GO_AHEAD, upgrade);
+            if (line !== "STARTTLS-QUIET") socket.write(STARTTLS_GO_AHEAD, upgrade);
             else upgrade();
             return;
           }
@@ -261,6 +277,7 @@ export async function startServers(pki: TestPki): Promise<RunningServers> {
           const [command, arg = ""] = buffered.slice(0, newline).trim().split(" ");
           buffered = buffered.slice(newline + 1);
           if (command === "STAT") socket.write(`${sourceProgress.get(arg) ?? -1}\n`);
+          else if (command === "LEAKED") socket.write(`${leaked}\n`);
           else if (command === "GOT") {
             const got = receivedAfterFin.get(arg);
             socket.write(`${got ? JSON.stringify(Buffer.concat(got).toString("utf8")) : "null"}\n`);

@@ -13,11 +13,11 @@ export interface ServerPorts {
   tlsEcho: number;
   /** TLS: on connect writes "sni=<name or -> alpn=<proto or -> client=<CN or ->\n", then ends. Asks for (does not require) a client certificate. */
   tlsInfo: number;
-  /** TLS with a certificate from a CA nobody trusts. */
+  /** TLS echo with a certificate from a CA nobody trusts; application bytes it receives count as leaked (see "LEAKED"). */
   tlsUntrusted: number;
-  /** TLS with a certificate from the test CA, but only for wrong.example. */
+  /** TLS echo with a certificate from the test CA, but only for wrong.example; application bytes it receives count as leaked. */
   tlsWrongName: number;
-  /** Line protocol: greets "220 ready\n"; "STARTTLS\n" → "220 go ahead\n" then TLS (test CA), then echo; "STARTTLS-QUIET\n" → TLS at once, no reply. Lines starting "#" are ignored; others get "PLAIN <line>\n". */
+  /** Line protocol: greets "220 ready\n"; "STARTTLS\n" → "220 go ahead\n" then TLS (test CA), then echo; "STARTTLS-QUIET\n" → TLS at once, no reply; "STARTTLS-WRONGNAME\n" → "220 go ahead\n" then TLS with the wrong.example certificate, application bytes counting as leaked. Lines starting "#" are ignored; others get "PLAIN <line>\n". */
   starttls: number;
   /** Writes "hello from server\n" and sends FIN at once; records what it receives afterwards (see "GOT"). */
   sendThenFin: number;
@@ -33,7 +33,7 @@ export interface ServerPorts {
   reset: number;
   /** "SEND <bytes> <id>\n": streams that many pattern bytes (see patternByte), then ends. */
   source: number;
-  /** Plain line commands: "STAT <id>" → bytes the source has handed to the kernel for <id>; "GOT <clientPort>" → what sendThenFin received from that client port; "GOT id<n>" → what sendIdThenFin received on connection n (JSON string, or null). */
+  /** Plain line commands: "STAT <id>" → bytes the source has handed to the kernel for <id>; "GOT <clientPort>" → what sendThenFin received from that client port; "GOT id<n>" → what sendIdThenFin received on connection n (JSON string, or null); "LEAKED" → application bytes received so far by TLS servers the client must refuse. */
   control: number;
   /** Accepts and then neither reads nor writes: for backpressure and handshake timeouts. */
   stall: number;

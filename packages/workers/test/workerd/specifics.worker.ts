@@ -76,6 +76,44 @@ async function writeLine(socket: Socket, text: string): Promise<void> {
   writer.releaseLock();
 }
 
+/** Application bytes that reached the TLS servers a client must refuse (the control server's LEAKED). */
+async function leakedBytes(ports: ServerPorts): Promise<number> {
+  const control = connect(`127.0.0.1:${ports.control}`);
+  await writeLine(control, "LEAKED\n");
+  const line = await readLine(control);
+  await control.close();
+  const bytes = Number(line.trim());
+  assert(line.endsWith("\n") && Number.isInteger(bytes), `LEAKED answered ${JSON.stringify(line)}`);
+  return bytes;
+}
+
+/**
+ * Connects with TLS to a server whose certificate must be refused, with a
+ * write queued before the handshake: opened and closed must reject with
+ * ERR_CONNECTION_FAILED (workerd's one error for every failed connection:
+ * https://developers.cloudflare.com/workers/runtime-apis/tcp-sockets/), and
+ * the queued bytes must never reach the server.
+ */
+async function expectRefusedCertificate(ports: ServerPorts, port: number): Promise<void> {
+  const socket = connect(`localhost:${port}`, { secureTransport: "on" });
+  const writer = socket.writable.getWriter();
+  const queued = writer.write("must not leave in any form\n").then(
+    () => "written",
+    () => "rejected",
+  );
+  await rejectsCode(within(socket.opened, 10_000, "opened"), "ERR_CONNECTION_FAILED", "opened");
+  await rejectsCode(within(socket.closed, 10_000, "closed"), "ERR_CONNECTION_FAILED", "closed");
+  assert(
+    (await within(queued, 10_000, "the queued write")) === "rejected",
+    "the queued write rejects",
+  );
+  const leaked = await leakedBytes(ports);
+  assert(
+    leaked === 0,
+    `${leaked} application bytes reached a server whose certificate must be refused`,
+  );
+}
+
 const PEM = "-----BEGIN CERTIFICATE-----\nMA==\n-----END CERTIFICATE-----\n";
 const UNSUPPORTED: [string, SocketOptions, RegExp][] = [
   ["sni", { secureTransport: "on", sni: "localhost" }, /\bsni\b/],
@@ -226,6 +264,52 @@ const checks: Check[] = [
       );
       assert(error.message.includes(`127.0.0.1:${ports.echo}`), error.message);
       await rejectsCode(within(secure.closed, 10_000, "closed"), "ERR_TLS_HANDSHAKE", "closed");
+    },
+  },
+  {
+    name: "an untrusted certificate fails opened and closed with ERR_CONNECTION_FAILED and sends no application data",
+    async run(ports) {
+      await expectRefusedCertificate(ports, ports.tlsUntrusted);
+    },
+  },
+  {
+    name: "a certificate for another name fails opened and closed with ERR_CONNECTION_FAILED and sends no application data",
+    async run(ports) {
+      await expectRefusedCertificate(ports, ports.tlsWrongName);
+    },
+  },
+  {
+    name: "startTls() to a server whose certificate names another host fails the new socket and sends no application data",
+    async run(ports) {
+      const socket = connect(`localhost:${ports.starttls}`, { secureTransport: "starttls" });
+      assert((await readLine(socket)).startsWith("220"), "greeting");
+      await writeLine(socket, "STARTTLS-WRONGNAME\n");
+      assert((await readLine(socket)).startsWith("220 go ahead"), "go-ahead");
+      const secure = socket.startTls();
+      const writer = secure.writable.getWriter();
+      const queued = writer.write("must not leave in any form\n").then(
+        () => "written",
+        () => "rejected",
+      );
+      await rejectsCode(
+        within(secure.opened, 10_000, "TLS opened"),
+        "ERR_TLS_HANDSHAKE",
+        "TLS opened",
+      );
+      await rejectsCode(
+        within(secure.closed, 10_000, "TLS closed"),
+        "ERR_TLS_HANDSHAKE",
+        "TLS closed",
+      );
+      assert(
+        (await within(queued, 10_000, "the queued write")) === "rejected",
+        "the queued write rejects",
+      );
+      const leaked = await leakedBytes(ports);
+      assert(
+        leaked === 0,
+        `${leaked} application bytes reached a server whose certificate must be refused`,
+      );
     },
   },
   {

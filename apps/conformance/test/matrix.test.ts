@@ -77,6 +77,8 @@ describe("the matrix report", () => {
     expect(md.startsWith("# Runtime support\n")).toBe(true);
     expect(md).toContain("| b: a \\| pipe | ❌<sup>1</sup> | ➖<sup>2</sup> |");
     expect(md).toContain("2. **workerd**: *platform limit*: no such thing on workerd");
+    expect(md).toContain("| ↳ *platform limit* | 0 | 1 |");
+    expect(md).not.toContain("*our trade-off* |");
     expect(md).toContain("- deno: @sockets/deno is not built");
     expect(formatMarkdown(results, { heading: false })).not.toContain("# Runtime support");
   });

@@ -165,6 +165,17 @@ export function formatMarkdown(results: MatrixResults, options: { heading: boole
     `| **passed** | ${ran.map((r) => `${r.totals.pass}/${results.cases.length}`).join(" | ")} |`,
   );
   out.push(`| **known gaps** | ${ran.map((r) => String(r.totals.gap)).join(" | ")} |`);
+  const categories: GapCategory[] = ["platform limit", "our trade-off", "suite limitation"];
+  for (const category of categories) {
+    const counts = ran.map(
+      ({ runtime }) =>
+        results.cases.filter((row) => {
+          const cell = row.cells[runtime];
+          return cell?.status === "gap" && cell.category === category;
+        }).length,
+    );
+    if (counts.some((n) => n > 0)) out.push(`| ↳ *${category}* | ${counts.join(" | ")} |`);
+  }
   out.push(`| **failed** | ${ran.map((r) => String(failuresOf(r.totals))).join(" | ")} |`);
 
   const notes: string[] = [];

@@ -94,7 +94,7 @@ export const closeCases = defineCases("close", {
     const writer = socket.writable.getWriter();
     await rejects(writer.write("x"), "a write after close()");
   },
-  "close() while connecting rejects opened at once and resolves closed": async ({
+  "close() while connecting rejects opened with ERR_SOCKET_CLOSED and resolves closed": async ({
     connect,
     ports,
   }) => {

@@ -15,7 +15,7 @@ async function echoOnce(socket: Socket, text: string): Promise<string> {
 }
 
 export const tlsCases = defineCases("tls", {
-  "secureTransport on: opened resolves after a verified handshake and data is encrypted end to end":
+  "secureTransport on: opened resolves after a verified handshake, and data echoes through the TLS server":
     async ({ connect, ports, trust }) => {
       const socket = connect(`localhost:${ports.tlsEcho}`, { secureTransport: "on", tls: trust });
       equal(socket.secureTransport, "on", "secureTransport");

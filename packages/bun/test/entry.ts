@@ -14,10 +14,9 @@ declare const Bun: { resolveSync(specifier: string, parentDirectory: string): st
 
 // @sockets/connect depends on @sockets/bun, so @sockets/bun cannot depend on it
 // back (a workspace cycle). Resolve it as an application would, from the
-// conformance app that depends on it: Bun's own resolver applies the export
-// conditions, and the "bun" entry must be the one it picks.
-const conformanceDir = dirname(fileURLToPath(import.meta.resolve("@sockets/conformance/remote")));
-const universal = Bun.resolveSync("@sockets/connect", conformanceDir);
+// node_modules link conformance.test.ts gives this directory: Bun's own
+// resolver applies the export conditions, and the "bun" entry must be the one it picks.
+const universal = Bun.resolveSync("@sockets/connect", dirname(fileURLToPath(import.meta.url)));
 const { connect, runtime } = (await import(universal)) as { connect: Connect; runtime: string };
 if (runtime !== "bun") {
   console.error(

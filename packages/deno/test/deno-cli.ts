@@ -1,8 +1,8 @@
 import { spawn } from "node:child_process";
-import { existsSync, lstatSync, mkdirSync, readlinkSync, rmSync, symlinkSync } from "node:fs";
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { denoBinary as resolveDenoBinary } from "@sockets/conformance/binaries";
+import { linkConnectPackage as linkConnect } from "@sockets/conformance/link-connect";
 
 /** packages/deno */
 export const packageDir = fileURLToPath(new URL("..", import.meta.url));
@@ -47,20 +47,9 @@ export function denoEnv(): Record<string, string> {
   };
 }
 
-/**
- * The entries import "@sockets/connect" as an application would. It cannot be
- * a dependency of @sockets/deno (it depends on @sockets/deno: a cycle), so the
- * test gives its entries the node_modules link pnpm would give an application:
- * test/node_modules/@sockets/connect → packages/connect (gitignored).
- */
+/** test/node_modules/@sockets/connect → packages/connect, as an application would have it. */
 export function linkConnectPackage(): void {
-  const scope = join(testDir, "node_modules", "@sockets");
-  const link = join(scope, "connect");
-  const target = relative(scope, join(packageDir, "..", "connect"));
-  if (existsSync(link) && lstatSync(link).isSymbolicLink() && readlinkSync(link) === target) return;
-  mkdirSync(scope, { recursive: true });
-  rmSync(link, { recursive: true, force: true });
-  symlinkSync(target, link, "dir");
+  linkConnect(testDir, join(packageDir, "..", "connect"));
 }
 
 export interface RunResult {

@@ -29,15 +29,10 @@ function sourceId(runtime: string): string {
 }
 
 export const streamCases = defineCases("streams", {
-  "echoes bytes; opened reports remote and local host:port and no ALPN": async ({
-    connect,
-    ports,
-  }) => {
+  "echoes bytes; opened reports the remote host:port and no ALPN": async ({ connect, ports }) => {
     const socket = connect(`127.0.0.1:${ports.echo}`);
     const info = await socket.opened;
     equal(info.remoteAddress, `127.0.0.1:${ports.echo}`, "remoteAddress");
-    ok(/^127\.0\.0\.1:\d+$/.test(info.localAddress), `localAddress ${info.localAddress}`);
-    ok(!info.localAddress.endsWith(`:${ports.echo}`), "localAddress has our own port");
     equal(info.alpn, null, "alpn");
     await writeText(socket, "hello\n");
     equal(await readUntil(socket.readable.getReader(), "\n"), "hello\n", "echo");

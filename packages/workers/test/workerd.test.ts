@@ -8,7 +8,8 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 
 // What @sockets/workers itself adds to cloudflare:sockets, checked inside a
 // real workerd (`workerd test`) against loopback servers in this process. The
-// shared conformance suite runs on workerd from apps/conformance.
+// shared conformance suite runs on workerd from apps/consumer (through
+// @sockets/connect, as an application bundles it).
 const packageDir = fileURLToPath(new URL("..", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "sockets-workers-"));
 let servers: RunningServers | undefined;

@@ -56,6 +56,7 @@ const BARE_WORKLOADS: WorkloadId[] = [
   "pingpong",
   "churn",
   "idle-memory",
+  "idle-memory-byob",
   "tls-download",
 ];
 
@@ -141,7 +142,8 @@ function record(
     if (outcome.clientCpu !== null) c.clientCpu.push(outcome.clientCpu);
     if (outcome.serverCpu !== null) c.serverCpu.push(outcome.serverCpu);
     // The bare web-streams measurement reports a cost per unit, not the workload's value.
-    const unit = candidate.id !== "bare" ? info.unit : workload === "idle-memory" ? "bytes" : "µs";
+    const unit =
+      candidate.id !== "bare" ? info.unit : workload.startsWith("idle-memory") ? "bytes" : "µs";
     return `${format(outcome.sample.value, unit)} ${unit}`;
   }
   if (outcome.kind === "unsupported") {

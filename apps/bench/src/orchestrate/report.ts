@@ -118,6 +118,7 @@ export function floor(
     }
     case "pingpong":
     case "idle-memory":
+    case "idle-memory-byob":
       return (n + b) / n;
     default:
       return null;
@@ -130,7 +131,7 @@ export function bareCost(bare: Cell, runtime: RuntimeDef, w: WorkloadId): number
   if (runtime.reads === "pull" && pull && pull.length > 0) return median(pull);
   const value = median(bare.values);
   // An RSS delta lost in page-level noise: fall back to the streams' heap bytes.
-  if (w === "idle-memory" && !(value > 0)) return median(bare.extras.heapPerSocket ?? []);
+  if (w.startsWith("idle-memory") && !(value > 0)) return median(bare.extras.heapPerSocket ?? []);
   return value;
 }
 
@@ -195,7 +196,7 @@ function rowsFor(cells: Map<string, Cell>, runtimes: readonly RuntimeDef[], key:
           candidate: candidate.id === "native" ? `native: ${candidate.label}` : candidate.label,
           median: cell.values.length > 0 ? format(m, info.unit) : "–",
           range:
-            (info.id === "idle-memory" && cell.extras.heapPerSocket
+            (info.id.startsWith("idle-memory") && cell.extras.heapPerSocket
               ? `heap ${format(median(cell.extras.heapPerSocket), "bytes")}; `
               : "") +
             (cell.values.length > 1
@@ -303,6 +304,7 @@ function floorSection(
     pingpong: "µs per round trip",
     churn: "µs per stream pair made and closed",
     "idle-memory": "bytes RSS per idle pair",
+    "idle-memory-byob": "bytes RSS per idle pair",
   };
   for (const info of WORKLOADS) {
     for (const runtime of runtimes) {
@@ -411,7 +413,7 @@ ${markdownTable(rowsFor(cells, runtimes, key))}
 
 What the streams alone cost on each runtime, measured with no socket (src/trial/bare.ts): a \`type: "bytes"\` ReadableStream with highWaterMark 0 and a WritableStream passing the same chunks, reads and writes as the socket workloads. The floor adds that cost to the native cost per unit; a target beyond the floor cannot be met by any implementation of the spec's stream interface on that runtime.
 
-The runtime column says how our backend feeds its readable there: "push" (Node, Bun: chunks from the runtime's events go to the read that waits: enqueued for a default read; for a BYOB read copied into the view and answered with respond() on Node, enqueued for the stream to copy on Bun, whichever the runtime does faster), "pull" (Deno: the transport reads into the reader's view; a default read needs a fresh 64 KiB buffer each time), or "native-streams" (workerd: the native API already is web streams, so it has no floor above it).
+The runtime column says how our backend feeds its readable there: "push" (Node, Bun: chunks from the runtime's events go to the read that waits: enqueued for a default read; for a BYOB read copied into the view and answered with respond() on Node, enqueued for the stream to copy on Bun, whichever the runtime does faster), "pull" (Deno: the transport reads into the reader's view; a default read needs fresh memory for each chunk: a byte stream's enqueue transfers the chunk's whole buffer), or "native-streams" (workerd: the native API already is web streams, so it has no floor above it).
 
 ${floorSection(cells, runtimes, key)}
 

@@ -7,11 +7,12 @@
  * process; prints the table and writes RESULTS.md.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { basename, join, relative } from "node:path";
 import { parseArgs } from "node:util";
 import { createTestPki } from "@sockets/conformance/servers";
 import { BENCH_DIR, buildTrials } from "./orchestrate/build.js";
 import { type Ceiling, measureCeiling } from "./orchestrate/ceiling.js";
+import { chartSvg } from "./orchestrate/chart.js";
 import { describeMachine } from "./orchestrate/machine.js";
 import { FULL_SCALE, QUICK_SCALE, WORKLOADS, workloadInfo } from "./orchestrate/plan.js";
 import { type Cell, consoleTable, format, markdown } from "./orchestrate/report.js";
@@ -276,6 +277,16 @@ console.log(`\n${consoleTable(cells, runtimes, key)}\n`);
 
 const out =
   args.out ?? (quick ? join(BENCH_DIR, ".tmp", "RESULTS.quick.md") : join(BENCH_DIR, "RESULTS.md"));
+const chart = out.replace(/(\.md)?$/, ".svg");
+writeFileSync(
+  chart,
+  chartSvg(
+    cells,
+    runtimes,
+    key,
+    `${quick ? "--quick smoke run (not meaningful)" : "Full run"}, ${started.toISOString().slice(0, 10)}`,
+  ),
+);
 const command = `pnpm bench${process.argv.slice(2).length > 0 ? ` ${process.argv.slice(2).join(" ")}` : ""}`;
 writeFileSync(
   out,
@@ -290,6 +301,7 @@ writeFileSync(
       runtimes,
       command,
       ceilings,
+      chart: basename(chart),
     },
     cells,
     key,

@@ -31,6 +31,8 @@ export interface RunInfo {
   readonly runtimes: readonly RuntimeDef[];
   readonly command: string;
   readonly ceilings: readonly Ceiling[];
+  /** The chart written next to the report (relative to it), if any. */
+  readonly chart?: string;
 }
 
 export function median(values: readonly number[]): number {
@@ -77,6 +79,24 @@ export function meets(info: WorkloadInfo, r: number): boolean {
 export function ratioText(info: WorkloadInfo, r: number): string {
   const two = r.toFixed(2);
   return Number(two) === info.target && !meets(info, r) ? r.toFixed(3) : two;
+}
+
+/**
+ * How close @sockets/connect comes to native on a scale where more is always
+ * better: ours ÷ native for throughput and rates, native ÷ ours for times and
+ * memory. 1 is parity; the same turn is applied to the floor and the target.
+ */
+export function score(info: WorkloadInfo, oursOverNative: number): number {
+  return info.better === "higher" ? oursOverNative : 1 / oursOverNative;
+}
+
+/**
+ * Ours ÷ floor, turned the same way: 1 means at the web-streams floor, below
+ * 1 is overhead of ours above what the interface costs. Null where there is
+ * no floor (workerd, workloads with no bare measurement).
+ */
+export function overFloor(info: WorkloadInfo, oursOverNative: number, f: number): number {
+  return score(info, oursOverNative) / score(info, f);
 }
 
 /** True when `a` is better than `b` for this workload. */
@@ -287,14 +307,46 @@ function summary(cells: Map<string, Cell>, runtimes: readonly RuntimeDef[], key:
   return out.join("\n");
 }
 
+const overFloorText = (v: number): string =>
+  Number.isFinite(v) ? `${v.toFixed(2)}${v < OVER_FLOOR_TARGET ? " ✗" : ""}` : "–";
+
+/** Below this, ours costs measurably more than the interface: ours to fix, or to explain with a profile. */
+const OVER_FLOOR_TARGET = 0.95;
+
+/** One line per workload, one column per runtime: ours ÷ floor. */
+function overFloorSummary(
+  cells: Map<string, Cell>,
+  runtimes: readonly RuntimeDef[],
+  key: CellKey,
+): string {
+  const active = runtimes.filter((r) => r.missing === undefined && r.reads !== "native-streams");
+  const out = [
+    `| Workload | ${active.map((r) => r.label).join(" | ")} |`,
+    `| --- | ${active.map(() => "---:").join(" | ")} |`,
+  ];
+  for (const info of WORKLOADS) {
+    const cols = active.map((runtime) => {
+      const ours = cells.get(key(runtime.id, info.id, "ours"));
+      const native = cells.get(key(runtime.id, info.id, "native"));
+      const f = floor(cells, key, runtime, info.id);
+      if (!ours || !native || f === null || ours.values.length === 0 || native.values.length === 0)
+        return "–";
+      return overFloorText(overFloor(info, ratio(ours, native), f));
+    });
+    if (cols.every((c) => c === "–")) continue;
+    out.push(`| ${info.label} | ${cols.join(" | ")} |`);
+  }
+  return out.join("\n");
+}
+
 function floorSection(
   cells: Map<string, Cell>,
   runtimes: readonly RuntimeDef[],
   key: CellKey,
 ): string {
   const out = [
-    "| Workload | Runtime | Native | Bare web-streams cost | Floor (best reachable ratio) | @sockets/connect |",
-    "| --- | --- | ---: | ---: | ---: | ---: |",
+    "| Workload | Runtime | Native | Bare web-streams cost | Floor (best reachable ratio) | @sockets/connect | ours ÷ floor |",
+    "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
   ];
   const units: Partial<Record<WorkloadId, string>> = {
     download: "µs per chunk",
@@ -315,16 +367,21 @@ function floorSection(
       const b = bareCost(bare, runtime, info.id);
       const f = floor(cells, key, runtime, info.id);
       const unit = units[info.id] ?? "";
-      const oursText =
+      const oursRatio =
         ours && native && ours.values.length > 0 && native.values.length > 0
-          ? `${ratio(ours, native).toFixed(2)}×`
+          ? ratio(ours, native)
+          : Number.NaN;
+      const oursText = Number.isFinite(oursRatio) ? `${oursRatio.toFixed(2)}×` : "–";
+      const floorText =
+        f !== null && Number.isFinite(oursRatio)
+          ? overFloorText(overFloor(info, oursRatio, f))
           : "–";
       const nativeText =
         native && native.values.length > 0
           ? `${format(median(native.values), info.unit)} ${info.unit}`
           : "–";
       out.push(
-        `| ${info.label} | ${runtime.label} (${runtime.reads}) | ${nativeText} | ${b < 100 ? b.toFixed(2) : Math.round(b).toLocaleString("en-US")} ${unit} | ${f !== null ? `${f.toFixed(2)}×` : info.id === "churn" ? "1.00× (streams are made on first use)" : "–"} | ${oursText} |`,
+        `| ${info.label} | ${runtime.label} (${runtime.reads}) | ${nativeText} | ${b < 100 ? b.toFixed(2) : Math.round(b).toLocaleString("en-US")} ${unit} | ${f !== null ? `${f.toFixed(2)}×` : info.id === "churn" ? "1.00× (streams are made on first use)" : "–"} | ${oursText} | ${floorText} |`,
       );
     }
   }
@@ -402,6 +459,12 @@ ${natives}
 ${summary(cells, runtimes, key)}
 
 Targets marked * are not set by the issue: ${assumed} use the churn and ping-pong targets. "floor" is the best ratio any library built on web streams can reach on that runtime (next section).
+${info.chart ? `\n![@sockets/connect against native per workload and runtime, with the web-streams floor and the target](${info.chart})\n` : ""}
+## Overhead above the web-streams floor
+
+Ours ÷ floor, turned so that 1.00 means at the floor and below 1 is always worse (for times and memory it is floor ÷ ours). Below ${OVER_FLOOR_TARGET.toFixed(2)} (✗) the gap is ours, not the interface's: to fix, or to explain with a profile (FINDINGS.md). workerd has no floor (its native API is web streams).
+
+${overFloorSummary(cells, runtimes, key)}
 
 ## All measurements
 

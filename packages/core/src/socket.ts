@@ -82,8 +82,8 @@ export class SocketImpl implements Socket {
       this.#reads = readSide;
     }
 
-    data(chunk: Uint8Array): void {
-      if (this.#owner.#transport === this.#source) this.#reads.push(chunk);
+    data(chunk: Uint8Array, borrowed?: boolean): void {
+      if (this.#owner.#transport === this.#source) this.#reads.push(chunk, borrowed);
     }
 
     end(): void {

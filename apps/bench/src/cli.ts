@@ -14,6 +14,7 @@ import { BENCH_DIR, buildTrials } from "./orchestrate/build.js";
 import { type Ceiling, measureCeiling } from "./orchestrate/ceiling.js";
 import { chartSvg } from "./orchestrate/chart.js";
 import { describeMachine } from "./orchestrate/machine.js";
+import { isPinned, pinnedCommand, pinningUnavailable, pinProcesses } from "./orchestrate/pin.js";
 import { FULL_SCALE, QUICK_SCALE, WORKLOADS, workloadInfo } from "./orchestrate/plan.js";
 import { type Cell, consoleTable, format, markdown } from "./orchestrate/report.js";
 import {
@@ -55,6 +56,7 @@ const BARE_WORKLOADS: WorkloadId[] = [
   "download-byob",
   "upload",
   "pingpong",
+  "pingpong-pinned",
   "churn",
   "idle-memory",
   "idle-memory-byob",
@@ -163,6 +165,7 @@ function rotate<T>(items: readonly T[], by: number): T[] {
 }
 
 const trialEnv = { NODE_EXTRA_CA_CERTS: paths.ca };
+const noPinning = workloads.some(isPinned) ? pinningUnavailable() : null;
 
 /** The workloads a candidate runs: the bare measurement covers only some. */
 function workloadsOf(c: CandidateDef): WorkloadId[] {
@@ -178,23 +181,34 @@ async function runProcessRuntime(runtime: RuntimeDef): Promise<void> {
   });
   const run = async (candidate: CandidateDef, list: WorkloadId[], rep: number, label: string) => {
     if (list.length === 0) return;
+    // A pinned workload runs in a process of its own (callers keep it apart).
+    const pinned = list.some(isPinned);
+    if (pinned && noPinning !== null) {
+      for (const w of list)
+        record(runtime, candidate, w, { kind: "unsupported", reason: noPinning }, rep);
+      return;
+    }
     const config: TrialConfig = {
       candidate: candidate.id,
       workloads: list,
       ports: server.ports,
       scale,
     };
+    const start = pinned
+      ? pinnedCommand(runtime.command, runtime.args)
+      : { command: runtime.command, args: [...runtime.args] };
+    const unpin = pinned ? pinProcesses(server.pids) : null;
     const outcomes = await runTrialProcess(
       {
-        command: runtime.command,
-        args: runtime.args,
+        command: start.command,
+        args: start.args,
         cwd: BENCH_DIR,
         env: trialEnv,
         timeoutMs: (quick ? 60 : 240) * 1000,
         serverPids: server.pids,
       },
       config,
-    );
+    ).finally(() => unpin?.());
     const parts: string[] = [];
     for (const w of list) {
       const outcome = outcomes.get(w) ?? { kind: "error", message: "no result" };
@@ -205,13 +219,17 @@ async function runProcessRuntime(runtime: RuntimeDef): Promise<void> {
   for (let rep = 0; rep < repetitions; rep++) {
     if (quick) {
       // One process per candidate and repetition runs every workload: a smoke run, fast.
+      // Pinned workloads get a process of their own.
       for (const candidate of rotate(runnable, rep)) {
+        const label = `[${runtime.id} ${rep + 1}/${repetitions}]`;
+        const list = workloadsOf(candidate);
         await run(
           candidate,
-          workloadsOf(candidate),
+          list.filter((w) => !isPinned(w)),
           rep,
-          `[${runtime.id} ${rep + 1}/${repetitions}]`,
+          label,
         );
+        await run(candidate, list.filter(isPinned), rep, label);
       }
       continue;
     }
@@ -248,9 +266,17 @@ try {
     }
     console.log(`\n${runtime.label}`);
     if (runtime.id === "workerd") {
+      // workerd runs its own threads under the harness's control: not pinned.
+      for (const c of runtime.candidates) {
+        for (const w of workloads.filter(isPinned)) {
+          cell(runtime.id, w, c.id).notes.add(
+            "n/a: not pinned on workerd (its trial runs in-process threads)",
+          );
+        }
+      }
       await runWorkerd({
         runtime,
-        workloads,
+        workloads: workloads.filter((w) => !isPinned(w)),
         candidateWorkloads: workloadsOf,
         scale,
         repetitions,

@@ -36,6 +36,13 @@ export const WORKLOADS: readonly WorkloadInfo[] = [
     target: 1.1,
   },
   {
+    id: "pingpong-pinned",
+    label: "ping-pong, client and server pinned to one core (median)",
+    unit: "µs",
+    better: "lower",
+    target: 1.1,
+  },
+  {
     id: "churn",
     label: "churn: connect → opened → close",
     unit: "conn/s",

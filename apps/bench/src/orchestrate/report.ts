@@ -137,6 +137,7 @@ export function floor(
       return nativeUs / (nativeUs + b);
     }
     case "pingpong":
+    case "pingpong-pinned":
     case "idle-memory":
     case "idle-memory-byob":
       return (n + b) / n;
@@ -354,6 +355,7 @@ function floorSection(
     "tls-download": "µs per chunk",
     upload: "µs per 64 KiB write",
     pingpong: "µs per round trip",
+    "pingpong-pinned": "µs per round trip",
     churn: "µs per stream pair made and closed",
     "idle-memory": "bytes RSS per idle pair",
     "idle-memory-byob": "bytes RSS per idle pair",

@@ -45,6 +45,7 @@ export type WorkloadId =
   | "download-byob"
   | "upload"
   | "pingpong"
+  | "pingpong-pinned"
   | "churn"
   | "idle-memory"
   | "idle-memory-byob"

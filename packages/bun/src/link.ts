@@ -165,8 +165,12 @@ export class Link {
 
   #deliver(event: (target: LinkTarget) => void): void {
     if (this.#state !== "ready") return;
-    if (this.#target !== null) event(this.#target);
-    else (this.#backlog ??= []).push(event);
+    if (this.#target !== null) {
+      event(this.#target);
+      return;
+    }
+    this.#backlog ??= [];
+    this.#backlog.push(event);
   }
 }
 

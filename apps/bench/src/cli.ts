@@ -7,12 +7,14 @@
  * process; prints the table and writes RESULTS.md.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { basename, join, relative } from "node:path";
 import { parseArgs } from "node:util";
 import { createTestPki } from "@sockets/conformance/servers";
 import { BENCH_DIR, buildTrials } from "./orchestrate/build.js";
 import { type Ceiling, measureCeiling } from "./orchestrate/ceiling.js";
+import { chartSvg } from "./orchestrate/chart.js";
 import { describeMachine } from "./orchestrate/machine.js";
+import { isPinned, pinnedCommand, pinningUnavailable, pinProcesses } from "./orchestrate/pin.js";
 import { FULL_SCALE, QUICK_SCALE, WORKLOADS, workloadInfo } from "./orchestrate/plan.js";
 import { type Cell, consoleTable, format, markdown } from "./orchestrate/report.js";
 import {
@@ -44,9 +46,11 @@ const { values: args } = parseArgs({
 const quick = args.quick === true;
 const scale = quick ? QUICK_SCALE : FULL_SCALE;
 const repetitions = Number(args.reps ?? (quick ? 2 : 5));
+// The smoke run leaves out the pinned variant unless asked: it is the
+// ping-pong code again, and each pinned measurement costs a process of its own.
 const workloads: WorkloadId[] = args.workloads
   ? (args.workloads.split(",") as WorkloadId[])
-  : WORKLOADS.map((w) => w.id);
+  : WORKLOADS.map((w) => w.id).filter((w) => !quick || !isPinned(w));
 for (const w of workloads) workloadInfo(w) ?? fail(`unknown workload "${w}"`);
 /** What the bare web-streams measurement covers (see src/trial/bare.ts). */
 const BARE_WORKLOADS: WorkloadId[] = [
@@ -54,8 +58,10 @@ const BARE_WORKLOADS: WorkloadId[] = [
   "download-byob",
   "upload",
   "pingpong",
+  "pingpong-pinned",
   "churn",
   "idle-memory",
+  "idle-memory-byob",
   "tls-download",
 ];
 
@@ -141,7 +147,8 @@ function record(
     if (outcome.clientCpu !== null) c.clientCpu.push(outcome.clientCpu);
     if (outcome.serverCpu !== null) c.serverCpu.push(outcome.serverCpu);
     // The bare web-streams measurement reports a cost per unit, not the workload's value.
-    const unit = candidate.id !== "bare" ? info.unit : workload === "idle-memory" ? "bytes" : "µs";
+    const unit =
+      candidate.id !== "bare" ? info.unit : workload.startsWith("idle-memory") ? "bytes" : "µs";
     return `${format(outcome.sample.value, unit)} ${unit}`;
   }
   if (outcome.kind === "unsupported") {
@@ -160,6 +167,7 @@ function rotate<T>(items: readonly T[], by: number): T[] {
 }
 
 const trialEnv = { NODE_EXTRA_CA_CERTS: paths.ca };
+const noPinning = workloads.some(isPinned) ? pinningUnavailable() : null;
 
 /** The workloads a candidate runs: the bare measurement covers only some. */
 function workloadsOf(c: CandidateDef): WorkloadId[] {
@@ -175,23 +183,34 @@ async function runProcessRuntime(runtime: RuntimeDef): Promise<void> {
   });
   const run = async (candidate: CandidateDef, list: WorkloadId[], rep: number, label: string) => {
     if (list.length === 0) return;
+    // A pinned workload runs in a process of its own (callers keep it apart).
+    const pinned = list.some(isPinned);
+    if (pinned && noPinning !== null) {
+      for (const w of list)
+        record(runtime, candidate, w, { kind: "unsupported", reason: noPinning }, rep);
+      return;
+    }
     const config: TrialConfig = {
       candidate: candidate.id,
       workloads: list,
       ports: server.ports,
       scale,
     };
+    const start = pinned
+      ? pinnedCommand(runtime.command, runtime.args)
+      : { command: runtime.command, args: [...runtime.args] };
+    const unpin = pinned ? pinProcesses(server.pids) : null;
     const outcomes = await runTrialProcess(
       {
-        command: runtime.command,
-        args: runtime.args,
+        command: start.command,
+        args: start.args,
         cwd: BENCH_DIR,
         env: trialEnv,
         timeoutMs: (quick ? 60 : 240) * 1000,
         serverPids: server.pids,
       },
       config,
-    );
+    ).finally(() => unpin?.());
     const parts: string[] = [];
     for (const w of list) {
       const outcome = outcomes.get(w) ?? { kind: "error", message: "no result" };
@@ -202,13 +221,17 @@ async function runProcessRuntime(runtime: RuntimeDef): Promise<void> {
   for (let rep = 0; rep < repetitions; rep++) {
     if (quick) {
       // One process per candidate and repetition runs every workload: a smoke run, fast.
+      // Pinned workloads get a process of their own.
       for (const candidate of rotate(runnable, rep)) {
+        const label = `[${runtime.id} ${rep + 1}/${repetitions}]`;
+        const list = workloadsOf(candidate);
         await run(
           candidate,
-          workloadsOf(candidate),
+          list.filter((w) => !isPinned(w)),
           rep,
-          `[${runtime.id} ${rep + 1}/${repetitions}]`,
+          label,
         );
+        await run(candidate, list.filter(isPinned), rep, label);
       }
       continue;
     }
@@ -245,9 +268,17 @@ try {
     }
     console.log(`\n${runtime.label}`);
     if (runtime.id === "workerd") {
+      // workerd runs its own threads under the harness's control: not pinned.
+      for (const c of runtime.candidates) {
+        for (const w of workloads.filter(isPinned)) {
+          cell(runtime.id, w, c.id).notes.add(
+            "n/a: not pinned on workerd (its trial runs in-process threads)",
+          );
+        }
+      }
       await runWorkerd({
         runtime,
-        workloads,
+        workloads: workloads.filter((w) => !isPinned(w)),
         candidateWorkloads: workloadsOf,
         scale,
         repetitions,
@@ -274,6 +305,16 @@ console.log(`\n${consoleTable(cells, runtimes, key)}\n`);
 
 const out =
   args.out ?? (quick ? join(BENCH_DIR, ".tmp", "RESULTS.quick.md") : join(BENCH_DIR, "RESULTS.md"));
+const chart = out.replace(/(\.md)?$/, ".svg");
+writeFileSync(
+  chart,
+  chartSvg(
+    cells,
+    runtimes,
+    key,
+    `${quick ? "--quick smoke run (not meaningful)" : "Full run"}, ${started.toISOString().slice(0, 10)}`,
+  ),
+);
 const command = `pnpm bench${process.argv.slice(2).length > 0 ? ` ${process.argv.slice(2).join(" ")}` : ""}`;
 writeFileSync(
   out,
@@ -288,6 +329,7 @@ writeFileSync(
       runtimes,
       command,
       ceilings,
+      chart: basename(chart),
     },
     cells,
     key,

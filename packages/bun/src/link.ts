@@ -41,15 +41,23 @@ export class Link {
   readonly #secure: boolean;
   /** Options to apply once connected; null for a TLS upgrade (the TCP socket has them). */
   readonly #options: ResolvedOptions | null;
-  readonly #ready: Deferred<BunSocket<Link>> = deferred();
+  readonly #ready: Promise<BunSocket<Link>>;
+  /**
+   * Settles `#ready`; dropped once it has, with the backlog made only when an
+   * event has to wait: an idle socket keeps its Link for as long as it lives
+   * (objects per idle socket counted with bun:jsc heapStats, FINDINGS.md).
+   */
+  #settle: Deferred<BunSocket<Link>> | null;
   #state: State = "connecting";
   #socket: BunSocket<Link> | null = null;
   #target: LinkTarget | null = null;
-  #backlog: ((target: LinkTarget) => void)[] = [];
+  #backlog: ((target: LinkTarget) => void)[] | null = null;
 
   constructor(secure: boolean, options: ResolvedOptions | null) {
     this.#secure = secure;
     this.#options = options;
+    this.#settle = deferred();
+    this.#ready = this.#settle.promise;
   }
 
   /**
@@ -65,16 +73,17 @@ export class Link {
       const onCancel = this.fail.bind(this);
       cancellation.onCancel(onCancel);
       const stop = cancellation.offCancel.bind(cancellation, onCancel);
-      this.#ready.promise.then(stop, stop);
+      this.#ready.then(stop, stop);
     }
-    return this.#ready.promise;
+    return this.#ready;
   }
 
   /** Gives up the attempt: rejects `ready` with `error` and closes the socket. */
   fail(error: unknown): void {
     if (this.#state !== "connecting") return;
     this.#state = "failed";
-    this.#ready.reject(error);
+    this.#settle?.reject(error);
+    this.#settle = null;
     // A reset, not a graceful close: the connection never became usable
     // (and a stalled TLS handshake must not linger).
     this.#socket?.terminate();
@@ -85,15 +94,15 @@ export class Link {
     if (this.#state !== "ready") return;
     this.#target = target;
     const backlog = this.#backlog;
-    this.#backlog = [];
-    for (const event of backlog) event(target);
+    this.#backlog = null;
+    if (backlog !== null) for (const event of backlog) event(target);
   }
 
   /** Stops routing for good (destroyed, or consumed by a TLS upgrade). */
   detach(): void {
     this.#state = "detached";
     this.#target = null;
-    this.#backlog = [];
+    this.#backlog = null;
   }
 
   // ---- from the shared handlers ----------------------------------------
@@ -108,7 +117,7 @@ export class Link {
       return;
     }
     if (this.#options !== null) applySocketOptions(socket, this.#options);
-    if (!this.#secure) this.#settle(socket);
+    if (!this.#secure) this.#becomeReady(socket);
   }
 
   onHandshake(socket: BunSocket<Link>, success: boolean, authorizationError: Error | null): void {
@@ -116,7 +125,7 @@ export class Link {
     this.#socket = socket;
     // rejectUnauthorized is set, so a verification error is fatal; check both
     // rather than trust `success` alone.
-    if (success && authorizationError === null) this.#settle(socket);
+    if (success && authorizationError === null) this.#becomeReady(socket);
     else this.fail(authorizationError ?? handshakeFailed());
   }
 
@@ -148,15 +157,20 @@ export class Link {
     else this.#deliver((target) => target.onError(error));
   }
 
-  #settle(socket: BunSocket<Link>): void {
+  #becomeReady(socket: BunSocket<Link>): void {
     this.#state = "ready";
-    this.#ready.resolve(socket);
+    this.#settle?.resolve(socket);
+    this.#settle = null;
   }
 
   #deliver(event: (target: LinkTarget) => void): void {
     if (this.#state !== "ready") return;
-    if (this.#target !== null) event(this.#target);
-    else this.#backlog.push(event);
+    if (this.#target !== null) {
+      event(this.#target);
+      return;
+    }
+    this.#backlog ??= [];
+    this.#backlog.push(event);
   }
 }
 

@@ -46,6 +46,11 @@ export function owned(chunk: Uint8Array): Uint8Array<ArrayBuffer> {
   return new Uint8Array(chunk);
 }
 
+/** A copy of `chunk` from `offset` on, in memory of its own (the constructor copies; a Buffer's `slice` would not). */
+export function copied(chunk: Uint8Array, offset = 0): Uint8Array<ArrayBuffer> {
+  return new Uint8Array(offset === 0 ? chunk : chunk.subarray(offset));
+}
+
 function isSharedArrayBuffer(value: unknown): value is SharedArrayBuffer {
   return typeof SharedArrayBuffer !== "undefined" && value instanceof SharedArrayBuffer;
 }

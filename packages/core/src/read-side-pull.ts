@@ -1,8 +1,6 @@
+import { DefaultReadBuffer } from "./read-buffer.js";
 import { closeByteStream, type ReadSide, type ReadSideHooks } from "./read-side.js";
 import type { PullTransport, Transport } from "./transport.js";
-
-/** Size of the buffer a default reader's reads go through (a BYOB reader brings its own). */
-const READ_BUFFER = 64 * 1024;
 
 /**
  * The readable for pull transports (Deno): each consumer read becomes one
@@ -10,11 +8,11 @@ const READ_BUFFER = 64 * 1024;
  * consumer is reading.
  *
  * A BYOB read goes straight into the reader's buffer. A default read goes
- * into a buffer this side keeps and reuses, and the reader gets a copy of
- * exactly the bytes read: a default reader needs fresh memory for every
- * chunk, and a right-sized copy costs far less than a new 64 KiB buffer per
- * read (`autoAllocateChunkSize`) when reads are short — 16 KiB TLS records,
- * protocol messages (measured in apps/bench).
+ * through a buffer sized to the traffic (read-buffer.ts): 4 KiB while reads
+ * are short, up to 64 KiB while they come back full; a nearly full buffer is
+ * handed to the reader, a short read gets a right-sized copy. A fixed
+ * `autoAllocateChunkSize` would allocate 64 KiB per read, and pin 64 KiB per
+ * idle socket waiting in a read (measured in apps/bench).
  *
  * The stream is made on first access (see SocketImpl); an end or error that
  * came first is replayed when it starts.
@@ -25,8 +23,8 @@ export class PullReadSide implements ReadSide {
   #transport: PullTransport | null = null;
   #whenAttached: (() => void) | null = null;
   #finished = false;
-  /** Made by the first default read, then reused. */
-  #buffer: Uint8Array | null = null;
+  /** Made by the first default read. */
+  #buffer: DefaultReadBuffer | null = null;
   /** Set by `error()` when it came before the stream existed. */
   #error: { readonly reason: unknown } | null = null;
   readonly #hooks: ReadSideHooks;
@@ -106,8 +104,8 @@ export class PullReadSide implements ReadSide {
       const view = request.view as Uint8Array;
       into = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
     } else {
-      this.#buffer ??= new Uint8Array(READ_BUFFER);
-      into = this.#buffer;
+      this.#buffer ??= new DefaultReadBuffer();
+      into = this.#buffer.take();
     }
     let n: number | null;
     try {
@@ -125,7 +123,7 @@ export class PullReadSide implements ReadSide {
       return;
     }
     if (request !== null) request.respond(n);
-    else controller.enqueue(into.slice(0, n));
+    else controller.enqueue(this.#buffer!.chunk(n));
   }
 
   #wake(): void {

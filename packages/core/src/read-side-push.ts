@@ -1,4 +1,4 @@
-import { owned } from "./chunk.js";
+import { copied, owned } from "./chunk.js";
 import { closeByteStream, type ReadSide } from "./read-side.js";
 import type { PushTransport, Transport } from "./transport.js";
 
@@ -78,7 +78,7 @@ export class PushReadSide implements ReadSide {
     if (this.#paused) this.#transport.pause();
   }
 
-  push(chunk: Uint8Array): void {
+  push(chunk: Uint8Array, borrowed = false): void {
     if (this.#finished) return;
     if (this.#waiting) {
       // Reset first: handing a chunk over may call pull again synchronously
@@ -88,11 +88,13 @@ export class PushReadSide implements ReadSide {
       // it goes to the queue now, where that next pull finds it.
       const request = this.#byobRequest();
       const fit = fitOf(chunk, request);
-      if (fit < chunk.byteLength) this.#enqueue(chunk.subarray(fit));
-      this.#hand(chunk, request, fit);
+      if (fit < chunk.byteLength) {
+        this.#enqueue(borrowed ? copied(chunk, fit) : chunk.subarray(fit));
+      }
+      this.#hand(chunk, request, fit, borrowed);
       return;
     }
-    this.#enqueue(chunk);
+    this.#enqueue(borrowed ? copied(chunk) : chunk);
   }
 
   #enqueue(chunk: Uint8Array): void {
@@ -132,7 +134,7 @@ export class PushReadSide implements ReadSide {
       if (fit < next.byteLength) this.#queue[0] = next.subarray(fit);
       else this.#queue.shift();
       this.#queued -= fit;
-      this.#hand(next, request, fit);
+      this.#hand(next, request, fit, false);
       if (this.#queue.length === 0 && this.#eof) this.#finish();
       else this.#resumeIfRoom();
       return;
@@ -162,11 +164,12 @@ export class PushReadSide implements ReadSide {
    * `respond()`: on Node, enqueueing into a pending BYOB read costs a buffer
    * transfer, a queue entry and the spec's pull-into bookkeeping around the
    * same copy (apps/bench FINDINGS.md). Otherwise, and for a default read, the
-   * chunk is enqueued (a default read takes it without a copy).
+   * chunk is enqueued (a default read takes it without a copy, unless it is
+   * `borrowed`: then it gets a copy of its own).
    */
-  #hand(chunk: Uint8Array, byob: ByobRequest | null, fit: number): void {
+  #hand(chunk: Uint8Array, byob: ByobRequest | null, fit: number, borrowed: boolean): void {
     if (byob === null) {
-      this.#controller!.enqueue(owned(chunk));
+      this.#controller!.enqueue(borrowed ? copied(chunk) : owned(chunk));
       return;
     }
     byob.view.set(fit === chunk.byteLength ? chunk : chunk.subarray(0, fit));

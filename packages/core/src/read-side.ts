@@ -6,8 +6,8 @@ export interface ReadSide {
   readonly stream: ReadableStream<Uint8Array>;
   /** The connection is up: start reading from this transport. */
   attach(transport: Transport): void;
-  /** Push transports: bytes arrived. */
-  push(chunk: Uint8Array): void;
+  /** Push transports: bytes arrived (`borrowed`: see TransportEvents.data). */
+  push(chunk: Uint8Array, borrowed?: boolean): void;
   /** Push transports: the peer sent FIN. Queued bytes are still delivered, then EOF. */
   end(): void;
   /** End the stream now, dropping queued bytes: pending reads resolve as done. */

@@ -32,7 +32,11 @@ export class SocketImpl implements Socket {
 
   readonly #address: ParsedAddress;
   readonly #options: ResolvedOptions;
-  readonly #opened: Deferred<SocketInfo> = deferred();
+  /**
+   * Settles `opened`; dropped once it has (`opened` itself is kept as a
+   * field): a live socket does not need its resolve and reject functions.
+   */
+  #opened: Deferred<SocketInfo> | null = deferred();
   readonly #closed: Deferred<void> = deferred();
   /**
    * Settles (rejects) when the socket fails or closes, to release writes stuck
@@ -82,8 +86,8 @@ export class SocketImpl implements Socket {
       this.#reads = readSide;
     }
 
-    data(chunk: Uint8Array): void {
-      if (this.#owner.#transport === this.#source) this.#reads.push(chunk);
+    data(chunk: Uint8Array, borrowed?: boolean): void {
+      if (this.#owner.#transport === this.#source) this.#reads.push(chunk, borrowed);
     }
 
     end(): void {
@@ -131,7 +135,7 @@ export class SocketImpl implements Socket {
     this.#address = address;
     this.#options = options;
     this.secureTransport = secureTransport;
-    this.opened = this.#opened.promise;
+    this.opened = this.#opened!.promise;
     this.closed = this.#closed.promise;
     this.#readSide = this.#createReadSide(readMode);
     this.#open(open);
@@ -170,7 +174,7 @@ export class SocketImpl implements Socket {
       return error;
     };
     this.#release();
-    if (wasConnecting) this.#opened.reject(closeError());
+    if (wasConnecting) this.#settleOpened(null, closeError());
     this.#readSide?.close();
     this.#errorWritableWith(closeError);
     this.#closed.resolve();
@@ -240,7 +244,7 @@ export class SocketImpl implements Socket {
     const readSide = this.#readSide!;
     transport.listen(new SocketImpl.#Listener(this, transport, readSide));
     readSide.attach(transport);
-    this.#opened.resolve({
+    this.#settleOpened({
       remoteAddress: formatHostPort(transport.remote.address, transport.remote.port),
       localAddress: formatHostPort(transport.local.address, transport.local.port),
       alpn: transport.alpn,
@@ -459,11 +463,20 @@ export class SocketImpl implements Socket {
 
   // ---- failing and releasing --------------------------------------------
 
+  /** Resolves `opened` with `info`, or rejects it with `error` when `info` is null; later calls do nothing. */
+  #settleOpened(info: SocketInfo | null, error?: unknown): void {
+    const opened = this.#opened;
+    if (opened === null) return;
+    this.#opened = null;
+    if (info !== null) opened.resolve(info);
+    else opened.reject(error);
+  }
+
   #fail(error: unknown): void {
     if (this.#state === "closed" || this.#state === "upgraded") return;
     const wasConnecting = this.#state === "connecting";
     this.#release();
-    this.#opened.reject(error);
+    this.#settleOpened(null, error);
     // A failed connection ends reads (SPEC connect step 7); a live one that
     // breaks errors them, so a read loop learns why.
     if (wasConnecting) this.#readSide?.close();

@@ -15,8 +15,14 @@ export interface Endpoint {
 
 /** Events a transport reports to core. Core ignores events after it has let go of the transport. */
 export interface TransportEvents {
-  /** Push transports: bytes from the peer. Ownership passes to core: do not reuse the memory. */
-  data(chunk: Uint8Array): void;
+  /**
+   * Push transports: bytes from the peer. Ownership passes to core: do not
+   * reuse the memory. With `borrowed`, the memory stays the transport's and is
+   * reused once the call returns (a read buffer of its own, Node's `onread`):
+   * core copies what it keeps, straight into a waiting BYOB read's view when
+   * there is one.
+   */
+  data(chunk: Uint8Array, borrowed?: boolean): void;
   /** The peer sent FIN: no more data will come. The write side stays usable. */
   end(): void;
   /** The connection failed (reset, broken pipe, ...). Core tears the socket down. */

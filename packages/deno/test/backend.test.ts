@@ -20,6 +20,7 @@ const CHECKS = [
   "node:tls path: a 16 MiB echo arrives byte-exact, then the stream ends",
   "close() cancels a node:tls handshake (client certificate) that would never finish",
   "keepAlive with an initial delay is refused with ERR_UNSUPPORTED_OPTION; keepAlive: true works",
+  "default reads: short messages get right-sized chunks, a 16 MiB echo retains at most twice each chunk",
   "close() after a reset, and twice, never throws",
   "no unhandled rejections",
 ];

@@ -320,6 +320,47 @@ const checks: Record<string, () => Promise<void>> = {
       check((await readLine(socket.readable.getReader())) === "kept alive\n", "echo");
       await socket.close();
     },
+  "default reads: short messages get right-sized chunks, a 16 MiB echo retains at most twice each chunk":
+    async () => {
+      // read-buffer.ts: a short read is copied out, a read that filled at
+      // least half of the buffer hands the buffer over; never more than 64 KiB.
+      const socket = connect(`127.0.0.1:${config.ports.echo}`);
+      const writer = socket.writable.getWriter();
+      const reader = socket.readable.getReader();
+      await writer.write(new TextEncoder().encode("hello\n"));
+      const first = await within(reader.read(), 10_000, "the echo");
+      check(decoder.decode(first.value) === "hello\n", "echo");
+      check(
+        first.value?.buffer.byteLength === 6,
+        `a 6-byte chunk holds ${first.value?.buffer.byteLength} bytes`,
+      );
+      const total = 16 * 1024 * 1024;
+      const sending = (async () => {
+        for (let sent = 0; sent < total; sent += 64 * 1024) {
+          const block = new Uint8Array(64 * 1024);
+          for (let i = 0; i < block.length; i++) block[i] = (sent + i) % 251;
+          await writer.ready;
+          void writer.write(block);
+        }
+      })();
+      let offset = 0;
+      while (offset < total) {
+        const { value, done } = await within(reader.read(), 10_000, "the echo");
+        if (done) break;
+        for (let i = 0; i < value.length; i++) {
+          if (value[i] !== (offset + i) % 251) throw new Error(`byte ${offset + i} differs`);
+        }
+        const held = value.buffer.byteLength;
+        check(
+          held <= 2 * value.byteLength && held <= 64 * 1024,
+          `a ${value.byteLength}-byte chunk holds a ${held}-byte buffer`,
+        );
+        offset += value.length;
+      }
+      check(offset === total, `received ${offset} of ${total} bytes`);
+      await within(sending, 10_000, "the writes");
+      await socket.close();
+    },
   "close() after a reset, and twice, never throws": async () => {
     const socket = connect(`127.0.0.1:${config.ports.reset}`);
     await write(socket, "x");

@@ -1,6 +1,7 @@
 import { connect as netConnect } from "node:net";
 import { connect as tlsConnect } from "node:tls";
 import type { ConnectRequest, Transport } from "@sockets/core/backend";
+import { sharedOnRead } from "./shared-read-buffer.js";
 import { nodeTlsOptions } from "./tls.js";
 import { NodeTransport } from "./transport.js";
 
@@ -20,6 +21,11 @@ export function connectNode({
     keepAlive: options.keepAlive !== false,
     keepAliveInitialDelay: options.keepAlive === false ? 0 : options.keepAlive,
   };
+  if (tls === null && options.secureTransport === "off") {
+    // Never upgraded: reads go through the shared buffer (shared-read-buffer.ts).
+    const socket = netConnect({ ...base, onread: sharedOnRead });
+    return NodeTransport.whenReady(socket, "connect", cancellation, true);
+  }
   if (tls === null) return NodeTransport.whenReady(netConnect(base), "connect", cancellation);
   return NodeTransport.whenReady(
     tlsConnect({ ...base, ...nodeTlsOptions(tls) }),

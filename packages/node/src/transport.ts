@@ -8,6 +8,7 @@ import type {
   Transport,
   TransportEvents,
 } from "@sockets/core/backend";
+import { deliverReads } from "./shared-read-buffer.js";
 import { upgradeToTls } from "./tls.js";
 
 /** The connection is usable: 'connect', or 'secureConnect' after a verified handshake. */
@@ -38,6 +39,8 @@ export class NodeTransport implements PushTransport {
   alpn: string | null = null;
   readonly #socket: NetSocket;
   readonly #readyEvent: ReadyEvent;
+  /** Reads come through `onread` (shared-read-buffer.ts), not 'data' events. */
+  readonly #onread: boolean;
   #settle: Settle | null;
   #cancellation: Cancellation | null;
   #events: TransportEvents | null = null;
@@ -59,10 +62,11 @@ export class NodeTransport implements PushTransport {
     socket: NetSocket,
     readyEvent: ReadyEvent,
     cancellation: Cancellation,
+    onread = false,
   ): Promise<Transport> {
     return new Promise((resolve, reject) => {
       // The instance lives on in the socket's listeners.
-      new NodeTransport(socket, readyEvent, cancellation, { resolve, reject });
+      new NodeTransport(socket, readyEvent, cancellation, onread, { resolve, reject });
     });
   }
 
@@ -70,10 +74,15 @@ export class NodeTransport implements PushTransport {
     socket: NetSocket,
     readyEvent: ReadyEvent,
     cancellation: Cancellation,
+    onread: boolean,
     settle: Settle,
   ) {
     this.#socket = socket;
     this.#readyEvent = readyEvent;
+    this.#onread = onread;
+    // With onread, Node reads from 'connect' on, whoever listens: hold the
+    // reads until core does (listen() resumes).
+    if (onread) socket.pause();
     this.#settle = settle;
     this.#cancellation = cancellation;
     const transport = this;
@@ -143,10 +152,15 @@ export class NodeTransport implements PushTransport {
 
   listen(events: TransportEvents): void {
     this.#events = events;
+    this.#socket.on("end", this.#listeners.end);
+    if (this.#onread) {
+      deliverReads(this.#socket, events);
+      this.#socket.resume();
+      return;
+    }
     // 'data' only now: adding it starts the flow, and no chunk may come before
     // core listens.
     this.#socket.on("data", this.#listeners.data);
-    this.#socket.on("end", this.#listeners.end);
   }
 
   pause(): void {
@@ -176,6 +190,7 @@ export class NodeTransport implements PushTransport {
   destroy(): void {
     // The listeners stay: they go with the socket, and report nothing now.
     this.#events = null;
+    if (this.#onread) deliverReads(this.#socket, null);
     this.#socket.destroy();
   }
 

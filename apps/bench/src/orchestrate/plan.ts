@@ -36,6 +36,13 @@ export const WORKLOADS: readonly WorkloadInfo[] = [
     target: 1.1,
   },
   {
+    id: "pingpong-pinned",
+    label: "ping-pong, client and server pinned to one core (median)",
+    unit: "µs",
+    better: "lower",
+    target: 1.1,
+  },
+  {
     id: "churn",
     label: "churn: connect → opened → close",
     unit: "conn/s",
@@ -44,7 +51,14 @@ export const WORKLOADS: readonly WorkloadInfo[] = [
   },
   {
     id: "idle-memory",
-    label: "memory per idle socket (RSS)",
+    label: "memory per idle socket, default read pending (RSS)",
+    unit: "bytes",
+    better: "lower",
+    target: 1.25,
+  },
+  {
+    id: "idle-memory-byob",
+    label: "memory per idle socket, BYOB read pending (RSS)",
     unit: "bytes",
     better: "lower",
     target: 1.25,

@@ -31,6 +31,8 @@ export interface RunInfo {
   readonly runtimes: readonly RuntimeDef[];
   readonly command: string;
   readonly ceilings: readonly Ceiling[];
+  /** The chart written next to the report (relative to it), if any. */
+  readonly chart?: string;
 }
 
 export function median(values: readonly number[]): number {
@@ -79,6 +81,24 @@ export function ratioText(info: WorkloadInfo, r: number): string {
   return Number(two) === info.target && !meets(info, r) ? r.toFixed(3) : two;
 }
 
+/**
+ * How close @sockets/connect comes to native on a scale where more is always
+ * better: ours ÷ native for throughput and rates, native ÷ ours for times and
+ * memory. 1 is parity; the same turn is applied to the floor and the target.
+ */
+export function score(info: WorkloadInfo, oursOverNative: number): number {
+  return info.better === "higher" ? oursOverNative : 1 / oursOverNative;
+}
+
+/**
+ * Ours ÷ floor, turned the same way: 1 means at the web-streams floor, below
+ * 1 is overhead of ours above what the interface costs. Null where there is
+ * no floor (workerd, workloads with no bare measurement).
+ */
+export function overFloor(info: WorkloadInfo, oursOverNative: number, f: number): number {
+  return score(info, oursOverNative) / score(info, f);
+}
+
 /** True when `a` is better than `b` for this workload. */
 export function better(info: WorkloadInfo, a: number, b: number): boolean {
   return info.better === "higher" ? a > b : a < b;
@@ -117,7 +137,9 @@ export function floor(
       return nativeUs / (nativeUs + b);
     }
     case "pingpong":
+    case "pingpong-pinned":
     case "idle-memory":
+    case "idle-memory-byob":
       return (n + b) / n;
     default:
       return null;
@@ -130,7 +152,7 @@ export function bareCost(bare: Cell, runtime: RuntimeDef, w: WorkloadId): number
   if (runtime.reads === "pull" && pull && pull.length > 0) return median(pull);
   const value = median(bare.values);
   // An RSS delta lost in page-level noise: fall back to the streams' heap bytes.
-  if (w === "idle-memory" && !(value > 0)) return median(bare.extras.heapPerSocket ?? []);
+  if (w.startsWith("idle-memory") && !(value > 0)) return median(bare.extras.heapPerSocket ?? []);
   return value;
 }
 
@@ -195,7 +217,7 @@ function rowsFor(cells: Map<string, Cell>, runtimes: readonly RuntimeDef[], key:
           candidate: candidate.id === "native" ? `native: ${candidate.label}` : candidate.label,
           median: cell.values.length > 0 ? format(m, info.unit) : "–",
           range:
-            (info.id === "idle-memory" && cell.extras.heapPerSocket
+            (info.id.startsWith("idle-memory") && cell.extras.heapPerSocket
               ? `heap ${format(median(cell.extras.heapPerSocket), "bytes")}; `
               : "") +
             (cell.values.length > 1
@@ -286,14 +308,46 @@ function summary(cells: Map<string, Cell>, runtimes: readonly RuntimeDef[], key:
   return out.join("\n");
 }
 
+const overFloorText = (v: number): string =>
+  Number.isFinite(v) ? `${v.toFixed(2)}${v < OVER_FLOOR_TARGET ? " ✗" : ""}` : "–";
+
+/** Below this, ours costs measurably more than the interface: ours to fix, or to explain with a profile. */
+const OVER_FLOOR_TARGET = 0.95;
+
+/** One line per workload, one column per runtime: ours ÷ floor. */
+function overFloorSummary(
+  cells: Map<string, Cell>,
+  runtimes: readonly RuntimeDef[],
+  key: CellKey,
+): string {
+  const active = runtimes.filter((r) => r.missing === undefined && r.reads !== "native-streams");
+  const out = [
+    `| Workload | ${active.map((r) => r.label).join(" | ")} |`,
+    `| --- | ${active.map(() => "---:").join(" | ")} |`,
+  ];
+  for (const info of WORKLOADS) {
+    const cols = active.map((runtime) => {
+      const ours = cells.get(key(runtime.id, info.id, "ours"));
+      const native = cells.get(key(runtime.id, info.id, "native"));
+      const f = floor(cells, key, runtime, info.id);
+      if (!ours || !native || f === null || ours.values.length === 0 || native.values.length === 0)
+        return "–";
+      return overFloorText(overFloor(info, ratio(ours, native), f));
+    });
+    if (cols.every((c) => c === "–")) continue;
+    out.push(`| ${info.label} | ${cols.join(" | ")} |`);
+  }
+  return out.join("\n");
+}
+
 function floorSection(
   cells: Map<string, Cell>,
   runtimes: readonly RuntimeDef[],
   key: CellKey,
 ): string {
   const out = [
-    "| Workload | Runtime | Native | Bare web-streams cost | Floor (best reachable ratio) | @sockets/connect |",
-    "| --- | --- | ---: | ---: | ---: | ---: |",
+    "| Workload | Runtime | Native | Bare web-streams cost | Floor (best reachable ratio) | @sockets/connect | ours ÷ floor |",
+    "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
   ];
   const units: Partial<Record<WorkloadId, string>> = {
     download: "µs per chunk",
@@ -301,8 +355,10 @@ function floorSection(
     "tls-download": "µs per chunk",
     upload: "µs per 64 KiB write",
     pingpong: "µs per round trip",
+    "pingpong-pinned": "µs per round trip",
     churn: "µs per stream pair made and closed",
     "idle-memory": "bytes RSS per idle pair",
+    "idle-memory-byob": "bytes RSS per idle pair",
   };
   for (const info of WORKLOADS) {
     for (const runtime of runtimes) {
@@ -313,16 +369,21 @@ function floorSection(
       const b = bareCost(bare, runtime, info.id);
       const f = floor(cells, key, runtime, info.id);
       const unit = units[info.id] ?? "";
-      const oursText =
+      const oursRatio =
         ours && native && ours.values.length > 0 && native.values.length > 0
-          ? `${ratio(ours, native).toFixed(2)}×`
+          ? ratio(ours, native)
+          : Number.NaN;
+      const oursText = Number.isFinite(oursRatio) ? `${oursRatio.toFixed(2)}×` : "–";
+      const floorText =
+        f !== null && Number.isFinite(oursRatio)
+          ? overFloorText(overFloor(info, oursRatio, f))
           : "–";
       const nativeText =
         native && native.values.length > 0
           ? `${format(median(native.values), info.unit)} ${info.unit}`
           : "–";
       out.push(
-        `| ${info.label} | ${runtime.label} (${runtime.reads}) | ${nativeText} | ${b < 100 ? b.toFixed(2) : Math.round(b).toLocaleString("en-US")} ${unit} | ${f !== null ? `${f.toFixed(2)}×` : info.id === "churn" ? "1.00× (streams are made on first use)" : "–"} | ${oursText} |`,
+        `| ${info.label} | ${runtime.label} (${runtime.reads}) | ${nativeText} | ${b < 100 ? b.toFixed(2) : Math.round(b).toLocaleString("en-US")} ${unit} | ${f !== null ? `${f.toFixed(2)}×` : info.id === "churn" ? "1.00× (streams are made on first use)" : "–"} | ${oursText} | ${floorText} |`,
       );
     }
   }
@@ -400,6 +461,12 @@ ${natives}
 ${summary(cells, runtimes, key)}
 
 Targets marked * are not set by the issue: ${assumed} use the churn and ping-pong targets. "floor" is the best ratio any library built on web streams can reach on that runtime (next section).
+${info.chart ? `\n![@sockets/connect against native per workload and runtime, with the web-streams floor and the target](${info.chart})\n` : ""}
+## Overhead above the web-streams floor
+
+Ours ÷ floor, turned so that 1.00 means at the floor and below 1 is always worse (for times and memory it is floor ÷ ours). Below ${OVER_FLOOR_TARGET.toFixed(2)} (✗) the gap is ours, not the interface's: to fix, or to explain with a profile (FINDINGS.md). workerd has no floor (its native API is web streams).
+
+${overFloorSummary(cells, runtimes, key)}
 
 ## All measurements
 
@@ -411,7 +478,7 @@ ${markdownTable(rowsFor(cells, runtimes, key))}
 
 What the streams alone cost on each runtime, measured with no socket (src/trial/bare.ts): a \`type: "bytes"\` ReadableStream with highWaterMark 0 and a WritableStream passing the same chunks, reads and writes as the socket workloads. The floor adds that cost to the native cost per unit; a target beyond the floor cannot be met by any implementation of the spec's stream interface on that runtime.
 
-The runtime column says how our backend feeds its readable there: "push" (Node, Bun: chunks from the runtime's events go to the read that waits: enqueued for a default read; for a BYOB read copied into the view and answered with respond() on Node, enqueued for the stream to copy on Bun, whichever the runtime does faster), "pull" (Deno: the transport reads into the reader's view; a default read needs a fresh 64 KiB buffer each time), or "native-streams" (workerd: the native API already is web streams, so it has no floor above it).
+The runtime column says how our backend feeds its readable there: "push" (Node, Bun: chunks from the runtime's events go to the read that waits: enqueued for a default read; for a BYOB read copied into the view and answered with respond() on Node, enqueued for the stream to copy on Bun, whichever the runtime does faster), "pull" (Deno: the transport reads into the reader's view; a default read needs fresh memory for each chunk: a byte stream's enqueue transfers the chunk's whole buffer), or "native-streams" (workerd: the native API already is web streams, so it has no floor above it).
 
 ${floorSection(cells, runtimes, key)}
 

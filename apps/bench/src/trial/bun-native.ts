@@ -372,3 +372,6 @@ export const bunNative: Candidate = {
     };
   },
 };
+
+// Native sockets have no reader kinds: one idle socket is the baseline for both memory workloads.
+bunNative["idle-memory-byob"] = bunNative["idle-memory"];

@@ -21,13 +21,14 @@ function spec(connect: unknown): Candidate {
       opened: (socket: WebSocketLike) => (socket as unknown as { opened: Promise<unknown> }).opened,
     }),
     "idle-memory": NO_MEMORY,
+    "idle-memory-byob": NO_MEMORY,
   };
 }
 
 const candidates: Record<string, () => Candidate> = {
   native: () => spec(nativeConnect),
   ours: () => spec(oursConnect),
-  bare: () => ({ ...bareStreams, "idle-memory": NO_MEMORY }),
+  bare: () => ({ ...bareStreams, "idle-memory": NO_MEMORY, "idle-memory-byob": NO_MEMORY }),
 };
 
 // workerd's clock moves only at I/O, in whole milliseconds (Spectre mitigation).

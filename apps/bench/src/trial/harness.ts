@@ -102,7 +102,9 @@ export async function runTrial(
   print: (line: string) => void,
 ): Promise<void> {
   for (const workload of config.workloads) {
-    const run = candidate[workload];
+    // The pinned variant is the same round trips; the orchestrator pins the
+    // processes (orchestrate/pin.ts).
+    const run = candidate[workload === "pingpong-pinned" ? "pingpong" : workload];
     if (run === undefined || typeof run === "string") {
       print(
         formatLine({

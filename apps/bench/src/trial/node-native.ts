@@ -285,3 +285,6 @@ export const nodeNative: Candidate = {
     };
   },
 };
+
+// Native sockets have no reader kinds: one idle socket is the baseline for both memory workloads.
+nodeNative["idle-memory-byob"] = nodeNative["idle-memory"];

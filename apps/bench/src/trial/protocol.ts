@@ -30,6 +30,13 @@ export const STARTTLS_GO_AHEAD = "OK\n";
 /** Sent over the upgraded connection and echoed back: proves the TLS session carries data. */
 export const STARTTLS_PROBE = "ping\n";
 
+/**
+ * The buffer of an idle socket's pending read where the reader brings one (a
+ * BYOB reader; Deno's native conn.read): the 4 KiB a buffered protocol
+ * reader (Go's bufio, a driver's read buffer) waits with.
+ */
+export const IDLE_READ_BYTES = 4096;
+
 /** Lines a trial prints on stdout for the orchestrator; anything else is log. */
 export const LINE_PREFIX = "@@bench ";
 
@@ -38,8 +45,10 @@ export type WorkloadId =
   | "download-byob"
   | "upload"
   | "pingpong"
+  | "pingpong-pinned"
   | "churn"
   | "idle-memory"
+  | "idle-memory-byob"
   | "tls-download"
   | "tls-handshake"
   | "starttls";

@@ -10,11 +10,13 @@ import {
   mbPerSecond,
   now,
   settle,
+  type Workload,
   type WorkloadContext,
   warmup,
 } from "./harness.js";
 import {
   HOST,
+  IDLE_READ_BYTES,
   type Sample,
   STARTTLS_COMMAND,
   STARTTLS_GO_AHEAD,
@@ -165,6 +167,59 @@ export function webCandidate(lib: WebCandidateOptions): Candidate {
     if (Number(reply) !== total) throw new Error(`the server received ${reply} of ${total} bytes`);
     return { ms: elapsed, total };
   }
+  /**
+   * 1,000 idle sockets as a driver keeps them: a writer acquired and a read
+   * waiting for the server's next message, through a default reader or a
+   * BYOB reader with a 4 KiB buffer of its own.
+   */
+  function idleMemory(mode: "default" | "byob"): Workload {
+    return async (ctx) => {
+      const n = ctx.scale.idleSockets;
+      const open = async (count: number) => {
+        const sockets: WebSocketLike[] = [];
+        for (let i = 0; i < count; i += 100) {
+          const batch = Array.from({ length: Math.min(100, count - i) }, () =>
+            connect({ hostname: HOST, port: ctx.ports.hold }),
+          );
+          await Promise.all(batch.map((s) => opened(s, false)));
+          sockets.push(...batch);
+        }
+        const writers = sockets.map((s) => s.writable.getWriter());
+        const readers = sockets.map((s) =>
+          mode === "byob" ? s.readable.getReader({ mode: "byob" }) : s.readable.getReader(),
+        );
+        const reads = readers.map((r) =>
+          (mode === "byob"
+            ? (r as ReadableStreamBYOBReader).read(new Uint8Array(IDLE_READ_BYTES))
+            : (r as Reader).read()
+          ).catch(() => undefined),
+        );
+        return { sockets, writers, readers, reads };
+      };
+      const closeAll = async (sockets: WebSocketLike[]) => {
+        await Promise.all(sockets.map((s) => s.close().catch(() => undefined)));
+      };
+      // Warm up the code paths so the baseline already holds the compiled code.
+      const warm = await open(Math.min(100, n));
+      await closeAll(warm.sockets);
+      await settle(ctx);
+      const before = ctx.memory();
+      ctx.mark("start");
+      const held = await open(n);
+      await settle(ctx);
+      const after = ctx.memory();
+      ctx.mark("end");
+      if (before === null || after === null)
+        throw new Error("this runtime reports no memory usage");
+      const result = {
+        value: (after.rss - before.rss) / n,
+        extra: { heapPerSocket: (after.heap - before.heap) / n },
+      };
+      await closeAll(held.sockets);
+      return result;
+    };
+  }
+
   const candidate: Candidate = {
     download: download("default", false),
     "download-byob": lib.noByob ?? download("byob", false),
@@ -289,46 +344,8 @@ export function webCandidate(lib: WebCandidateOptions): Candidate {
         return { value: latency(ctx, times) * 1000 };
       }),
 
-    "idle-memory": async (ctx) => {
-      const n = ctx.scale.idleSockets;
-      const open = async (count: number) => {
-        const sockets: WebSocketLike[] = [];
-        for (let i = 0; i < count; i += 100) {
-          const batch = Array.from({ length: Math.min(100, count - i) }, () =>
-            connect({ hostname: HOST, port: ctx.ports.hold }),
-          );
-          await Promise.all(batch.map((s) => opened(s, false)));
-          sockets.push(...batch);
-        }
-        // Each idle socket is set up as a driver keeps it: a writer acquired
-        // and a read waiting for the server's next message.
-        const writers = sockets.map((s) => s.writable.getWriter());
-        const readers = sockets.map((s) => s.readable.getReader());
-        const reads = readers.map((r) => r.read().catch(() => undefined));
-        return { sockets, writers, readers, reads };
-      };
-      const closeAll = async (sockets: WebSocketLike[]) => {
-        await Promise.all(sockets.map((s) => s.close().catch(() => undefined)));
-      };
-      // Warm up the code paths so the baseline already holds the compiled code.
-      const warm = await open(Math.min(100, n));
-      await closeAll(warm.sockets);
-      await settle(ctx);
-      const before = ctx.memory();
-      ctx.mark("start");
-      const held = await open(n);
-      await settle(ctx);
-      const after = ctx.memory();
-      ctx.mark("end");
-      if (before === null || after === null)
-        throw new Error("this runtime reports no memory usage");
-      const result = {
-        value: (after.rss - before.rss) / n,
-        extra: { heapPerSocket: (after.heap - before.heap) / n },
-      };
-      await closeAll(held.sockets);
-      return result;
-    },
+    "idle-memory": idleMemory("default"),
+    "idle-memory-byob": lib.noByob ?? idleMemory("byob"),
   };
   return candidate;
 }

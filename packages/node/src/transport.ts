@@ -10,8 +10,24 @@ import type {
 } from "@sockets/core/backend";
 import { upgradeToTls } from "./tls.js";
 
-/** The connection is usable: 'connect', or 'secureConnect' after a verified handshake. */
-export type ReadyEvent = "connect" | "secureConnect";
+/**
+ * The connection is usable: 'connect', or 'secureConnect' after a verified
+ * handshake; 'secure' is a server-side TLSSocket's handshake done.
+ */
+export type ReadyEvent = "connect" | "secureConnect" | "secure";
+
+/** Serves the TLS handshake on an accepted socket (a listener's STARTTLS). */
+export type ServerUpgrade = (raw: NetSocket, cancellation: Cancellation) => Promise<Transport>;
+
+/** The cancellation of an accepted connection's "attempt": there is none to cancel. */
+const NEVER_CANCELLED: Cancellation = {
+  cancelled: false,
+  reason: undefined,
+  signal: new AbortController().signal,
+  onCancel() {},
+  offCancel() {},
+  throwIfCancelled() {},
+};
 
 interface Settle {
   resolve(transport: Transport): void;
@@ -41,6 +57,8 @@ export class NodeTransport implements PushTransport {
   #settle: Settle | null;
   #cancellation: Cancellation | null;
   #events: TransportEvents | null = null;
+  /** Set on a listener's accepted sockets: upgrade() serves the handshake. */
+  #serverUpgrade: ServerUpgrade | null = null;
   readonly #listeners: {
     ready(): void;
     cancel(reason: unknown): void;
@@ -64,6 +82,23 @@ export class NodeTransport implements PushTransport {
       // The instance lives on in the socket's listeners.
       new NodeTransport(socket, readyEvent, cancellation, { resolve, reject });
     });
+  }
+
+  /**
+   * A socket a node:net or node:tls server accepted: connected (and, from a
+   * TLS server, past its handshake) already.
+   */
+  static accepted(socket: NetSocket, serverUpgrade: ServerUpgrade | null): Transport {
+    let transport: Transport | null = null;
+    const ready = new NodeTransport(socket, "connect", NEVER_CANCELLED, {
+      resolve(t) {
+        transport = t;
+      },
+      reject() {},
+    });
+    ready.#serverUpgrade = serverUpgrade;
+    ready.#onReady();
+    return transport ?? ready;
   }
 
   private constructor(
@@ -190,6 +225,7 @@ export class NodeTransport implements PushTransport {
     socket.off("data", listeners.data);
     socket.off("end", listeners.end);
     socket.off("close", listeners.close);
+    if (this.#serverUpgrade !== null) return this.#serverUpgrade(socket, cancellation);
     return upgradeToTls(socket, tls, cancellation);
   }
 }

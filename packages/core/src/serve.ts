@@ -128,8 +128,9 @@ class ServerImpl implements Server {
         () => undefined,
         () => undefined,
       );
-    const drained =
-      this.#connections.size === 0 ? Promise.resolve() : (this.#drained = deferred()).promise;
+    this.#drained = deferred();
+    if (this.#connections.size === 0) this.#drained.resolve();
+    const drained = this.#drained.promise;
     Promise.all([stopped, drained]).then(() => this.#closed.resolve());
     return this.closed;
   }

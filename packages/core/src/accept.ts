@@ -1,4 +1,5 @@
 import { formatHostPort } from "./address.js";
+import type { Cancellation } from "./cancellation.js";
 import { resolveOptions } from "./options.js";
 import { SocketImpl } from "./socket.js";
 import type { ReadMode, Transport } from "./transport.js";
@@ -17,6 +18,18 @@ export interface AcceptedConnection {
   /** Drops the connection with a TCP reset where the runtime can (else closes it). Idempotent. */
   reset(): void;
 }
+
+/** For an accepted connection's "attempt": there is none to cancel. */
+export const NEVER_CANCELLED: Cancellation = {
+  cancelled: false,
+  reason: undefined,
+  get signal(): AbortSignal {
+    return new AbortController().signal;
+  },
+  onCancel() {},
+  offCancel() {},
+  throwIfCancelled() {},
+};
 
 /**
  * The spec Socket over an accepted connection: core's one state machine,

@@ -3,7 +3,7 @@
  * turn its native sockets into the spec's `connect()`. Not for applications.
  */
 
-export type { AcceptedConnection } from "./accept.js";
+export { type AcceptedConnection, NEVER_CANCELLED } from "./accept.js";
 export { formatHostPort, type ParsedAddress, parseAddress } from "./address.js";
 export type { CancelListener, Cancellation } from "./cancellation.js";
 export { type Backend, createConnect } from "./connect.js";

@@ -1,12 +1,13 @@
 import type { Socket as NetSocket } from "node:net";
 import type { TLSSocket } from "node:tls";
-import type {
-  Cancellation,
-  Endpoint,
-  PushTransport,
-  TlsSettings,
-  Transport,
-  TransportEvents,
+import {
+  type Cancellation,
+  type Endpoint,
+  NEVER_CANCELLED,
+  type PushTransport,
+  type TlsSettings,
+  type Transport,
+  type TransportEvents,
 } from "@sockets/core/backend";
 import { upgradeToTls } from "./tls.js";
 
@@ -18,16 +19,6 @@ export type ReadyEvent = "connect" | "secureConnect" | "secure";
 
 /** Serves the TLS handshake on an accepted socket (a listener's STARTTLS). */
 export type ServerUpgrade = (raw: NetSocket, cancellation: Cancellation) => Promise<Transport>;
-
-/** The cancellation of an accepted connection's "attempt": there is none to cancel. */
-const NEVER_CANCELLED: Cancellation = {
-  cancelled: false,
-  reason: undefined,
-  signal: new AbortController().signal,
-  onCancel() {},
-  offCancel() {},
-  throwIfCancelled() {},
-};
 
 interface Settle {
   resolve(transport: Transport): void;

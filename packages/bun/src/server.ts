@@ -19,7 +19,10 @@ const ACCEPTED = resolveOptions({});
  * Each accepted socket gets its own Link in `data`, as a dialled one does, and
  * the shared handlers route its events; the `open` handler is the accept hook.
  */
-export function listenBun(options: ResolvedServeOptions, events: ListenerEvents): Promise<Listener> {
+export function listenBun(
+  options: ResolvedServeOptions,
+  events: ListenerEvents,
+): Promise<Listener> {
   const tls = options.tls === null ? null : bunServerTls(options.tls);
   const onTlsListener = options.secureTransport === "on";
   const verifyPeer = tls?.requestCert ?? false;

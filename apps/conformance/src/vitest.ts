@@ -1,10 +1,12 @@
-import type { Connect } from "@sockets/core";
+import type { Connect, Serve } from "@sockets/core";
 import { afterAll, beforeAll, it } from "vitest";
 import { createTestPki, type RunningServers, startServers } from "./servers/index.js";
 import { cases, DEFAULT_TIMEOUT_MS, type KnownGaps, type SuiteContext } from "./suite/index.js";
 
 export interface InProcessSuiteOptions {
   connect: Connect;
+  /** serve() of the runtime under test, for the server cases. */
+  serve?: Serve;
   runtime: string;
   /** Cases this runtime cannot pass, with the platform's reason; they must fail (it.fails). */
   gaps?: KnownGaps;
@@ -16,6 +18,7 @@ export interface InProcessSuiteOptions {
  */
 export function registerConformanceSuite({
   connect,
+  serve,
   runtime,
   gaps = {},
 }: InProcessSuiteOptions): void {
@@ -35,6 +38,9 @@ export function registerConformanceSuite({
       ports: servers.ports,
       trust: { ca: servers.pki.ca.cert },
       clientCert: servers.pki.client,
+      ...(serve ? { serve } : {}),
+      serverKeypair: servers.pki.server,
+      ca: servers.pki.ca.cert,
       unhandledRejections: () => unhandled,
     };
   }, 60_000);

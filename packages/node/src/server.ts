@@ -90,17 +90,18 @@ function peerOf(socket: TLSSocket): string {
   return `${socket.remoteAddress ?? "?"}:${socket.remotePort ?? "?"}`;
 }
 
-/** Reused for every connection: parsing the keypair and CAs costs milliseconds. */
+/**
+ * node:tls server options. The keypair goes in as `cert`/`key`: a tls.Server
+ * builds its own context from them, once, and does not use a `secureContext`
+ * option for the sockets it accepts (measured: handshake failure, alert 40).
+ */
 function serverTlsOptions(tls: ServerTlsSettings): TlsOptions {
-  const secureContext: SecureContext = createSecureContext({
+  return {
     cert: tls.cert,
     key: tls.key,
     // Only the CA that client certificates must chain to: the default roots
     // would let any public certificate in.
     ca: tls.ca.length > 0 ? [...tls.ca] : undefined,
-  });
-  return {
-    secureContext,
     requestCert: tls.requestCert,
     // Explicit: a requested certificate that does not verify refuses the handshake.
     rejectUnauthorized: true,
@@ -118,6 +119,8 @@ function serverTlsOptions(tls: ServerTlsSettings): TlsOptions {
 function serveTlsWith(tls: TlsOptions): ServerUpgrade {
   return (raw: NetSocket, cancellation: Cancellation): Promise<Transport> =>
     new Promise((resolve, reject) => {
+      // One server per upgrade, so its events are this connection's. It
+      // parses the keypair each time: a STARTTLS costs a handshake anyway.
       const server = createTlsServer({ ...tls, allowHalfOpen: true });
       const onCancel = (reason: unknown) => {
         raw.destroy();

@@ -27,7 +27,7 @@ export interface ServerPorts {
   reset: number;
   /** "SEND <bytes> <id>\n": streams that many pattern bytes (see patternByte), then ends. */
   source: number;
-  /** Plain line commands: "STAT <id>" → bytes the source has handed to the kernel for <id>; "GOT <clientPort>" → what sendThenFin received from that client port. */
+  /** Plain line commands: "STAT <id>" → bytes the source has handed to the kernel for <id>; "GOT <clientPort>" → what sendThenFin received from that client port; "RESET <port>" → dials 127.0.0.1:<port>, sends "reset me\n", resets (RST) the connection once the server answers, then replies "OK". */
   control: number;
   /** Accepts and then neither reads nor writes: for backpressure and handshake timeouts. */
   stall: number;

@@ -1,4 +1,5 @@
 import type { KnownGaps } from "../suite/index.js";
+import { serverGapsOnWorkerd } from "./server-on-workerd.js";
 
 /**
  * The reference run: the suite against workerd's own `cloudflare:sockets`
@@ -64,4 +65,5 @@ export const workerdNativeGaps: KnownGaps = {
     "with the old writer still locked the upgrade does not happen (the new socket's opened stayed pending for the case's 10 s)",
   "startTls: the upgraded connection verifies the certificate against sni":
     "no sni option: the certificate is verified against the connect hostname, so the mismatch the case asks for never happens",
+  ...serverGapsOnWorkerd,
 };

@@ -1,4 +1,5 @@
 import type { KnownGaps } from "../suite/index.js";
+import { serverGapsOnWorkerd } from "./server-on-workerd.js";
 
 /**
  * Cases @sockets/connect (its "workerd" entry, @sockets/workers) cannot pass
@@ -46,4 +47,5 @@ export const workerdGaps: KnownGaps = {
   "startTls: writes queued before startTls() are flushed before the handshake": LOCKED_STARTTLS,
   "startTls: the upgraded connection verifies the certificate against sni":
     "cloudflare:sockets cannot verify another server name: sni is refused with ERR_UNSUPPORTED_OPTION",
+  ...serverGapsOnWorkerd,
 };

@@ -1,6 +1,6 @@
 import type { Serve, ServeOptions, Server, Socket, SocketInfo } from "@sockets/core";
 import { STARTTLS_GO_AHEAD, STARTTLS_GREETING } from "../servers/protocol.js";
-import { equal, fail, isSocketErrorWith, ok, rejects, rejectsCode } from "./assert.js";
+import { equal, fail, isSocketErrorWith, ok, rejectsCode } from "./assert.js";
 import { defineCases, type SuiteContext } from "./harness.js";
 import { control, isPending, portOf, readText, readUntil, within, writeText } from "./io.js";
 
@@ -207,31 +207,49 @@ export const serverCases = defineCases("server", {
       await server.close(true);
     }
   },
-  "close() stops accepting and waits for open connections; close(true) resets them": async (
-    ctx,
-  ) => {
+  "close() stops accepting and waits for open connections": async (ctx) => {
     const server = await listen(ctx, { allowHalfOpen: true, connect: echo });
-    const client = ctx.connect(`127.0.0.1:${server.port}`);
-    await writeText(client, "open\n");
-    const reader = client.readable.getReader();
-    equal(await readUntil(reader, "\n"), "open\n", "the connection is served");
-    const closing = server.close();
-    await rejectsCode(
-      ctx.connect(`127.0.0.1:${server.port}`).opened,
-      "ECONNREFUSED",
-      "a new connection after close()",
-    );
-    ok(await isPending(closing, 100), "close() waits while a connection is open");
-    await client.writable.close();
-    for (;;) if ((await reader.read()).done) break;
-    await within(closing, 10_000, "close() once the last connection ended");
-
-    const second = await listen(ctx, { connect: echo });
-    const held = ctx.connect(`127.0.0.1:${second.port}`);
-    await held.opened;
-    await writeText(held, "x");
-    await within(second.close(true), 10_000, "close(true) with a connection open");
-    await rejects(readText(held.readable), "reads on a connection the server reset");
+    try {
+      const client = ctx.connect(`127.0.0.1:${server.port}`);
+      await writeText(client, "open\n");
+      const reader = client.readable.getReader();
+      equal(await readUntil(reader, "\n"), "open\n", "the connection is served");
+      const closing = server.close();
+      // Refused, or reset where the runtime releases the listening socket a
+      // moment after close() (Deno, while its accept() op winds down): either
+      // way the connection is never served.
+      const late = ctx.connect(`127.0.0.1:${server.port}`).opened.then(
+        () => "opened",
+        (error: { code?: string }) => error.code ?? "no code",
+      );
+      const outcome = await late;
+      ok(
+        outcome === "ECONNREFUSED" || outcome === "ECONNRESET",
+        `a new connection after close() is refused, got ${outcome}`,
+      );
+      ok(await isPending(closing, 100), "close() waits while a connection is open");
+      await client.writable.close();
+      for (;;) if ((await reader.read()).done) break;
+      await within(closing, 10_000, "close() once the last connection ended");
+    } finally {
+      await server.close(true);
+    }
+  },
+  "close(true) resets the open connections": async (ctx) => {
+    const server = await listen(ctx, { connect: echo });
+    try {
+      const held = ctx.connect(`127.0.0.1:${server.port}`);
+      await held.opened;
+      await writeText(held, "x");
+      await within(server.close(true), 10_000, "close(true) with a connection open");
+      await rejectsCode(
+        readText(held.readable),
+        "ECONNRESET",
+        "reads on a connection the server reset",
+      );
+    } finally {
+      await server.close(true);
+    }
   },
   "an AbortSignal closes the server and its connections": async (ctx) => {
     const controller = new AbortController();
@@ -242,10 +260,11 @@ export const serverCases = defineCases("server", {
     await reader.read();
     controller.abort();
     await within(server.closed, 10_000, "closed after abort");
-    await rejects(
+    await rejectsCode(
       (async () => {
-        for (;;) if ((await reader.read()).done) throw new Error("ended without a reset");
+        for (;;) if ((await reader.read()).done) return;
       })(),
+      "ECONNRESET",
       "reads after the server was aborted",
     );
   },

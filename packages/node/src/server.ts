@@ -1,8 +1,6 @@
 import { createServer, type Server as NetServer, type Socket as NetSocket } from "node:net";
 import {
-  createSecureContext,
   createServer as createTlsServer,
-  type SecureContext,
   type TLSSocket,
   type TlsOptions,
 } from "node:tls";

@@ -1,9 +1,5 @@
 import { createServer, type Server as NetServer, type Socket as NetSocket } from "node:net";
-import {
-  createServer as createTlsServer,
-  type TLSSocket,
-  type TlsOptions,
-} from "node:tls";
+import { createServer as createTlsServer, type TLSSocket, type TlsOptions } from "node:tls";
 import {
   type AcceptedConnection,
   type Cancellation,

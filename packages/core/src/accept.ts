@@ -1,6 +1,6 @@
 import { formatHostPort } from "./address.js";
 import type { Cancellation } from "./cancellation.js";
-import { resolveOptions } from "./options.js";
+import type { ResolvedOptions } from "./options.js";
 import { SocketImpl } from "./socket.js";
 import type { ReadMode, Transport } from "./transport.js";
 import type { Socket } from "./types.js";
@@ -37,19 +37,17 @@ export const NEVER_CANCELLED: Cancellation = {
  */
 export function acceptSocket(
   transport: Transport,
-  secureTransport: "off" | "on" | "starttls",
-  allowHalfOpen: boolean,
+  options: ResolvedOptions,
   readMode: ReadMode,
   onUpgrade: (tls: Socket) => void,
 ): Socket {
   const { address, port } = transport.remote;
   const ipv6 = address.includes(":");
   const peer = { hostname: address, port, ipv6, display: formatHostPort(address, port) };
-  const options = resolveOptions({ secureTransport, allowHalfOpen });
   return new AcceptedSocket(
     peer,
     options,
-    secureTransport,
+    options.secureTransport,
     readMode,
     () => Promise.resolve(transport),
     onUpgrade,

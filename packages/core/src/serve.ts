@@ -2,6 +2,7 @@ import { type AcceptedConnection, acceptSocket } from "./accept.js";
 import { type Deferred, deferred } from "./deferred.js";
 import { SocketErrorCode } from "./error-codes.js";
 import { SocketError } from "./errors.js";
+import { type ResolvedOptions, resolveOptions } from "./options.js";
 import { type ResolvedServeOptions, resolveServeOptions } from "./server-options.js";
 import type { Serve, ServeOptions, Server } from "./server-types.js";
 import type { ReadMode } from "./transport.js";
@@ -57,6 +58,8 @@ class ServerImpl implements Server {
   readonly ready: Promise<Server>;
   readonly closed: Promise<void>;
   readonly #options: ResolvedServeOptions;
+  /** Every accepted socket's options: validated once per server, not per connection. */
+  readonly #socketOptions: ResolvedOptions;
   readonly #backend: ServerBackend;
   readonly #closed: Deferred<void> = deferred();
   readonly #connections = new Set<Connection>();
@@ -67,6 +70,10 @@ class ServerImpl implements Server {
 
   constructor(options: ResolvedServeOptions, backend: ServerBackend) {
     this.#options = options;
+    this.#socketOptions = resolveOptions({
+      secureTransport: options.secureTransport,
+      allowHalfOpen: options.allowHalfOpen,
+    });
     this.#backend = backend;
     this.closed = this.#closed.promise;
     const ready = deferred<Server>();
@@ -141,17 +148,10 @@ class ServerImpl implements Server {
       accepted.reset();
       return;
     }
-    const { secureTransport, allowHalfOpen } = this.#options;
     const connection: Connection = { socket: null as unknown as Socket, accepted };
-    const socket = acceptSocket(
-      accepted.transport,
-      secureTransport,
-      allowHalfOpen,
-      this.#backend,
-      (tls) => {
-        connection.socket = tls;
-      },
-    );
+    const socket = acceptSocket(accepted.transport, this.#socketOptions, this.#backend, (tls) => {
+      connection.socket = tls;
+    });
     connection.socket = socket;
     this.#connections.add(connection);
     void this.#follow(connection);

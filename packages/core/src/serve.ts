@@ -1,7 +1,7 @@
 import { type AcceptedConnection, acceptSocket } from "./accept.js";
 import { type Deferred, deferred } from "./deferred.js";
 import { SocketErrorCode } from "./error-codes.js";
-import { SocketError } from "./errors.js";
+import { isSocketError, SocketError } from "./errors.js";
 import { type ResolvedOptions, resolveOptions } from "./options.js";
 import { type ResolvedServeOptions, resolveServeOptions } from "./server-options.js";
 import type { Serve, ServeOptions, Server } from "./server-types.js";
@@ -65,6 +65,7 @@ class ServerImpl implements Server {
   readonly #connections = new Set<Connection>();
   #listener: Listener | null = null;
   #closing = false;
+  #unlinkSignal: (() => void) | undefined;
   /** Resolves when the last open connection closes (while closing). */
   #drained: Deferred<void> | null = null;
 
@@ -85,7 +86,11 @@ class ServerImpl implements Server {
       this.#closed.resolve();
       return;
     }
-    signal?.addEventListener("abort", () => void this.close(true), { once: true });
+    if (signal) {
+      const onAbort = () => void this.close(true);
+      signal.addEventListener("abort", onAbort, { once: true });
+      this.#unlinkSignal = () => signal.removeEventListener("abort", onAbort);
+    }
     backend
       .listen(options, {
         accept: (connection) => this.#accept(connection),
@@ -99,7 +104,7 @@ class ServerImpl implements Server {
         },
         (error: unknown) => {
           ready.reject(
-            error instanceof SocketError
+            isSocketError(error)
               ? error
               : new SocketError(
                   SocketErrorCode.ConnectionFailed,
@@ -129,6 +134,7 @@ class ServerImpl implements Server {
     }
     if (this.#closing) return this.closed;
     this.#closing = true;
+    this.#unlinkSignal?.();
     const stopped =
       this.#listener?.close() ??
       this.ready.then(

@@ -1,6 +1,6 @@
 import type { Serve, ServeOptions, Server, Socket, SocketInfo } from "@sockets/core";
 import { STARTTLS_GO_AHEAD, STARTTLS_GREETING } from "../servers/protocol.js";
-import { equal, fail, isSocketErrorWith, ok, rejectsCode } from "./assert.js";
+import { equal, fail, isSocketErrorWith, ok, rejectsCode, throwsCode } from "./assert.js";
 import { defineCases, type SuiteContext } from "./harness.js";
 import { control, isPending, portOf, readText, readUntil, within, writeText } from "./io.js";
 
@@ -205,6 +205,28 @@ export const serverCases = defineCases("server", {
       equal(await exchange(client, "still up\n"), "still up\n", "the next connection is served");
     } finally {
       await server.close(true);
+    }
+  },
+  "bad options throw ERR_INVALID_OPTION at once; a port in use rejects ready": async (ctx) => {
+    const serve = ctx.serve;
+    if (serve === undefined) fail(`${ctx.runtime} has no serve()`);
+    throwsCode(
+      () => serve({ port: 70000, connect: echo }),
+      "ERR_INVALID_OPTION",
+      "a port out of range",
+    );
+    throwsCode(
+      () => serve({ secureTransport: "on", connect: echo }),
+      "ERR_INVALID_OPTION",
+      "TLS without a keypair",
+    );
+    const first = await listen(ctx, { connect: echo });
+    try {
+      const second = serve({ hostname: "127.0.0.1", port: first.port, connect: echo });
+      await rejectsCode(second.ready, "ERR_CONNECTION_FAILED", "listening on a port in use");
+      await within(second.closed, 10_000, "closed of a server that never listened");
+    } finally {
+      await first.close(true);
     }
   },
   "close() stops accepting and waits for open connections": async (ctx) => {

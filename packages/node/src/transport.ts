@@ -11,11 +11,8 @@ import {
 } from "@sockets/core/backend";
 import { upgradeToTls } from "./tls.js";
 
-/**
- * The connection is usable: 'connect', or 'secureConnect' after a verified
- * handshake; 'secure' is a server-side TLSSocket's handshake done.
- */
-export type ReadyEvent = "connect" | "secureConnect" | "secure";
+/** The connection is usable: 'connect', or 'secureConnect' after a verified handshake. */
+export type ReadyEvent = "connect" | "secureConnect";
 
 /** Serves the TLS handshake on an accepted socket (a listener's STARTTLS). */
 export type ServerUpgrade = (raw: NetSocket, cancellation: Cancellation) => Promise<Transport>;

@@ -160,6 +160,10 @@ function runTests() {
   if (benchPkg.scripts?.bench && existsSync(join(root, "apps", "bench", "src", "cli.ts"))) {
     step("bench --quick", pnpm("--filter", "@sockets/bench", "bench", "--quick"));
   }
+  // The server rows' smoke run (serve() against each runtime's native listener).
+  if (benchPkg.scripts?.["bench:serve"]) {
+    step("bench:serve --quick", pnpm("--filter", "@sockets/bench", "bench:serve", "--quick"));
+  }
 
   let passed = matrix.passed;
   let failed = matrix.failed;

@@ -42,18 +42,18 @@ export function entrySource(runtime: RuntimeName, suite = `./${SUITE_FILE}`): st
   switch (runtime) {
     case "node":
     case "bun":
-      return `import { connect, runtime } from "@sockets/connect";
+      return `import { connect, runtime, serve } from "@sockets/connect";
 ${importSuite}
 ${checkBackend(runtime, "process.exit(1)")}
 let unhandled = 0;
 process.on("unhandledRejection", () => {
   unhandled++;
 });
-await runRemote({ connect, runtime: ${JSON.stringify(runtime)}, unhandledRejections: () => unhandled });
+await runRemote({ connect, serve, runtime: ${JSON.stringify(runtime)}, unhandledRejections: () => unhandled });
 ${lingerCheck(runtime, "process.exit(2)")}
 `;
     case "deno":
-      return `import { connect, runtime } from "@sockets/connect";
+      return `import { connect, runtime, serve } from "@sockets/connect";
 ${importSuite}
 ${checkBackend(runtime, "Deno.exit(1)")}
 let unhandled = 0;
@@ -61,7 +61,7 @@ globalThis.addEventListener("unhandledrejection", (event) => {
   unhandled++;
   event.preventDefault();
 });
-await runRemote({ connect, runtime: "deno", unhandledRejections: () => unhandled });
+await runRemote({ connect, serve, runtime: "deno", unhandledRejections: () => unhandled });
 const linger = setTimeout(() => {
   console.error("[deno entry] open handles kept deno running 10 s after the suite ended.");
   Deno.exit(2);

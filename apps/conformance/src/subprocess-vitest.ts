@@ -32,6 +32,7 @@ export function registerSubprocessSuite({
       ports: servers.ports,
       ca: servers.pki.ca.cert,
       clientCert: servers.pki.client,
+      serverKeypair: servers.pki.server,
       gaps,
     };
     outcome = await runSubprocess(spawn(config), config);

@@ -1,4 +1,4 @@
-import type { Connect } from "@sockets/core";
+import type { Connect, Serve } from "@sockets/core";
 import { afterAll, beforeAll, it } from "vitest";
 import { expectAsListed, registerGapNamesCheck, titleOf } from "./gap-checks.js";
 import { runCase } from "./runner/run-cases.js";
@@ -7,6 +7,8 @@ import { cases, DEFAULT_TIMEOUT_MS, type KnownGaps, type SuiteContext } from "./
 
 export interface InProcessSuiteOptions {
   connect: Connect;
+  /** serve() of the runtime under test, for the server cases. */
+  serve?: Serve;
   runtime: string;
   /** Cases this runtime cannot pass; each must fail exactly as its gap says. */
   gaps?: KnownGaps;
@@ -18,6 +20,7 @@ export interface InProcessSuiteOptions {
  */
 export function registerConformanceSuite({
   connect,
+  serve,
   runtime,
   gaps = {},
 }: InProcessSuiteOptions): void {
@@ -37,6 +40,9 @@ export function registerConformanceSuite({
       ports: servers.ports,
       trust: { ca: servers.pki.ca.cert },
       clientCert: servers.pki.client,
+      ...(serve ? { serve } : {}),
+      serverKeypair: servers.pki.server,
+      ca: servers.pki.ca.cert,
       unhandledRejections: () => unhandled,
     };
   }, 60_000);

@@ -65,14 +65,43 @@ export interface BunConnectOptions<Data> {
   tls?: BunTlsOptions;
 }
 
+/** A listener's TLS: its keypair, and the CA client certificates must chain to. */
+export interface BunServerTlsOptions {
+  cert: string;
+  key: string;
+  ca?: string[];
+  requestCert: boolean;
+  rejectUnauthorized: boolean;
+  ALPNProtocols?: Uint8Array;
+  /** Makes `upgradeTLS` serve the handshake on an accepted socket. */
+  isServer?: boolean;
+}
+
 export interface BunUpgradeOptions<Data> {
   data: Data;
-  tls: BunTlsOptions;
+  tls: BunTlsOptions | BunServerTlsOptions;
   socket: BunSocketHandler<Data>;
+}
+
+/** `Bun.listen` (https://bun.com/docs/runtime/networking/tcp#start-a-server-bun-listen). */
+export interface BunListenOptions<Data> {
+  hostname: string;
+  port: number;
+  allowHalfOpen: boolean;
+  socket: BunSocketHandler<Data>;
+  tls?: BunServerTlsOptions;
+}
+
+export interface BunTcpListener {
+  readonly hostname: string;
+  readonly port: number;
+  /** Stops accepting; `true` also closes the open connections. */
+  stop(closeActiveConnections?: boolean): void;
 }
 
 export interface BunRuntime {
   connect<Data>(options: BunConnectOptions<Data>): Promise<BunSocket<Data>>;
+  listen<Data>(options: BunListenOptions<Data>): BunTcpListener;
 }
 
 /**

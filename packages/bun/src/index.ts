@@ -1,5 +1,6 @@
-import { createConnect } from "@sockets/core/backend";
+import { createConnect, createServe } from "@sockets/core/backend";
 import { connectBun } from "./connector.js";
+import { listenBun } from "./server.js";
 
 // The public types and errors are core's: every backend exports the same names.
 export * from "@sockets/core";
@@ -12,3 +13,6 @@ export const connect = createConnect({
   byobFill: "enqueue",
   connect: connectBun,
 });
+
+/** `serve({ connect(socket) {...} })`: one connection handler, on `Bun.listen`. */
+export const serve = createServe({ kind: "push", byobFill: "enqueue", listen: listenBun });

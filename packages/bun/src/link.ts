@@ -53,11 +53,19 @@ export class Link {
   #target: LinkTarget | null = null;
   #backlog: ((target: LinkTarget) => void)[] | null = null;
 
-  constructor(secure: boolean, options: ResolvedOptions | null) {
+  /**
+   * False for a listener's TLS that asks for no client certificate: Bun then
+   * still reports why the (absent) peer certificate would not verify (e.g.
+   * UNABLE_TO_GET_ISSUER_CERT, measured in Bun 1.4.5), which is no failure.
+   */
+  readonly #verifyPeer: boolean;
+
+  constructor(secure: boolean, options: ResolvedOptions | null, verifyPeer = true) {
     this.#secure = secure;
     this.#options = options;
     this.#settle = deferred();
     this.#ready = this.#settle.promise;
+    this.#verifyPeer = verifyPeer;
   }
 
   /**
@@ -125,7 +133,7 @@ export class Link {
     this.#socket = socket;
     // rejectUnauthorized is set, so a verification error is fatal; check both
     // rather than trust `success` alone.
-    if (success && authorizationError === null) this.#becomeReady(socket);
+    if (success && (authorizationError === null || !this.#verifyPeer)) this.#becomeReady(socket);
     else this.fail(authorizationError ?? handshakeFailed());
   }
 

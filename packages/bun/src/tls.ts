@@ -27,7 +27,7 @@ function roots(): readonly string[] {
  * ALPN in the wire format (RFC 7301 §3.1: each name prefixed by its length).
  * Bun silently ignores a plain string and throws on an array.
  */
-function alpnWire(protocols: readonly string[]): Uint8Array {
+export function alpnWire(protocols: readonly string[]): Uint8Array {
   const names = protocols.map((name) => encoder.encode(name));
   const wire = new Uint8Array(names.reduce((n, name) => n + 1 + name.length, 0));
   let at = 0;

@@ -8,7 +8,7 @@ import {
   type Transport,
   type TransportEvents,
 } from "@sockets/core/backend";
-import type { BunSocket } from "./bun-api.js";
+import type { BunServerTlsOptions, BunSocket } from "./bun-api.js";
 import { handlers, Link, type LinkTarget } from "./link.js";
 import { bunTlsOptions } from "./tls.js";
 
@@ -38,9 +38,12 @@ export class BunTransport implements PushTransport, LinkTarget {
   #pending: PendingWrite | null = null;
   /** Destroyed or handed to a TLS upgrade: nothing more goes through this object. */
   #released = false;
+  /** Set on a listener's accepted sockets: upgrade() serves the handshake with the listener's keypair. */
+  readonly #serverTls: BunServerTlsOptions | null;
 
-  constructor(socket: BunSocket<Link>) {
+  constructor(socket: BunSocket<Link>, serverTls: BunServerTlsOptions | null = null) {
     this.#socket = socket;
+    this.#serverTls = serverTls;
     this.remote = { address: socket.remoteAddress, port: socket.remotePort };
     this.local = { address: socket.localAddress, port: socket.localPort };
     const alpn = socket.alpnProtocol;
@@ -140,14 +143,21 @@ export class BunTransport implements PushTransport, LinkTarget {
     this.#released = true;
     this.#events = null;
     this.#socket.data.detach();
-    const link = new Link(true, null);
+    const server = this.#serverTls;
+    const link = new Link(true, null, server === null || server.requestCert);
     try {
       // Socket.upgradeTLS (bun-types `bun.d.ts`) returns [raw, tls]. The raw
       // half stays writable and writing to it would bypass TLS (measured in
       // Bun 1.4.5): it is dropped here. It still receives the ciphertext, under
       // the old Link, which is detached and ignores it. The handshake runs
       // whether or not core had paused this socket (measured).
-      this.#socket.upgradeTLS({ data: link, tls: bunTlsOptions(tls), socket: handlers });
+      // On an accepted socket it serves the handshake and returns nothing
+      // (measured in Bun 1.4.5); the raw half is dropped all the same.
+      this.#socket.upgradeTLS({
+        data: link,
+        tls: server ?? bunTlsOptions(tls),
+        socket: handlers,
+      });
     } catch (error) {
       this.#socket.end();
       return Promise.reject(error);

@@ -6,7 +6,7 @@
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { runRemote } from "@sockets/conformance/remote";
-import type { Connect } from "@sockets/core";
+import type { Connect, Serve } from "@sockets/core";
 import { bunGaps } from "../../../apps/conformance/src/gaps/bun.js";
 
 /** The one Bun API this script uses (this package's main typecheck has no @types/bun). */
@@ -17,7 +17,11 @@ declare const Bun: { resolveSync(specifier: string, parentDirectory: string): st
 // node_modules link conformance.test.ts gives this directory: Bun's own
 // resolver applies the export conditions, and the "bun" entry must be the one it picks.
 const universal = Bun.resolveSync("@sockets/connect", dirname(fileURLToPath(import.meta.url)));
-const { connect, runtime } = (await import(universal)) as { connect: Connect; runtime: string };
+const { connect, serve, runtime } = (await import(universal)) as {
+  connect: Connect;
+  serve: Serve;
+  runtime: string;
+};
 if (runtime !== "bun") {
   console.error(
     `@sockets/connect resolved to ${universal} (runtime "${runtime}"), not its "bun" entry.`,
@@ -30,7 +34,13 @@ process.on("unhandledRejection", () => {
   unhandled++;
 });
 
-await runRemote({ connect, runtime: "bun", gaps: bunGaps, unhandledRejections: () => unhandled });
+await runRemote({
+  connect,
+  serve,
+  runtime: "bun",
+  gaps: bunGaps,
+  unhandledRejections: () => unhandled,
+});
 
 // Every socket is closed by now, so Bun exits on its own; if a handle were
 // left open it would not. Say so and stop rather than wait for the

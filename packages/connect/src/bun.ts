@@ -1,2 +1,2 @@
-export { connect, isSocketError, SocketError, SocketErrorCode } from "@sockets/bun";
+export { connect, isSocketError, SocketError, SocketErrorCode, serve } from "@sockets/bun";
 export const runtime = "bun";

@@ -1,2 +1,2 @@
-export { connect, isSocketError, SocketError, SocketErrorCode } from "@sockets/deno";
+export { connect, isSocketError, SocketError, SocketErrorCode, serve } from "@sockets/deno";
 export const runtime = "deno";

@@ -1,2 +1,2 @@
-export { connect, isSocketError, SocketError, SocketErrorCode } from "@sockets/node";
+export { connect, isSocketError, SocketError, SocketErrorCode, serve } from "@sockets/node";
 export const runtime = "node";

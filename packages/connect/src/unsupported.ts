@@ -1,4 +1,4 @@
-import type { Connect } from "@sockets/core";
+import type { Connect, Serve } from "@sockets/core";
 import { unsupportedRuntime } from "@sockets/core/backend";
 
 export { isSocketError, SocketError, SocketErrorCode } from "@sockets/core";
@@ -11,6 +11,12 @@ export { isSocketError, SocketError, SocketErrorCode } from "@sockets/core";
 export const connect: Connect = () => {
   throw unsupportedRuntime(
     "@sockets/connect needs a host with TCP sockets: Node.js, Deno, Bun or Cloudflare Workers (workerd); this one was resolved as a browser, edge or unknown host.",
+  );
+};
+
+export const serve: Serve = () => {
+  throw unsupportedRuntime(
+    "@sockets/connect's serve() needs a host that can listen on TCP: Node.js, Deno or Bun (on Cloudflare Workers, export the handler as the Worker's default); this one was resolved as a browser, edge or unknown host.",
   );
 };
 export const runtime = "unsupported";

@@ -1,2 +1,2 @@
-export { connect, isSocketError, SocketError, SocketErrorCode } from "@sockets/workers";
+export { connect, isSocketError, SocketError, SocketErrorCode, serve } from "@sockets/workers";
 export const runtime = "workerd";

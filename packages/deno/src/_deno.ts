@@ -34,7 +34,25 @@ export interface DenoTlsConn extends DenoConn {
   handshake(): Promise<{ alpnProtocol: string | null }>;
 }
 
+/** `Deno.Listener` / `Deno.TlsListener` (https://docs.deno.com/api/deno/~/Deno.listen). */
+export interface DenoListener<Conn> {
+  readonly addr: DenoNetAddr;
+  /** Rejects (BadResource) once the listener is closed. */
+  accept(): Promise<Conn>;
+  close(): void;
+}
+
 interface DenoNamespace {
+  listen(options: { hostname: string; port: number; transport: "tcp" }): DenoListener<DenoTcpConn>;
+  /** https://docs.deno.com/api/deno/~/Deno.listenTls */
+  listenTls(options: {
+    hostname: string;
+    port: number;
+    transport: "tcp";
+    cert: string;
+    key: string;
+    alpnProtocols?: string[];
+  }): DenoListener<DenoTlsConn>;
   connect(options: {
     hostname: string;
     port: number;

@@ -1,6 +1,7 @@
-import { createConnect, unsupportedRuntime } from "@sockets/core/backend";
+import { createConnect, createServe, unsupportedRuntime } from "@sockets/core/backend";
 import { isDeno } from "./_deno.js";
 import { connectDeno } from "./connector.js";
+import { listenDeno } from "./server.js";
 
 // Fail at load, with one message, rather than later as "Deno is not defined".
 if (!isDeno()) {
@@ -14,3 +15,6 @@ export * from "@sockets/core";
 
 /** `connect()` from the WinterTC Sockets API, on Deno.connect and Deno.startTls. */
 export const connect = createConnect({ kind: "pull", connect: connectDeno });
+
+/** `serve({ connect(socket) {...} })`: one connection handler, on Deno.listen and Deno.listenTls. */
+export const serve = createServe({ kind: "pull", listen: listenDeno });

@@ -4,6 +4,7 @@ import {
   type Cancellation,
   type Endpoint,
   type PullTransport,
+  type ServerTlsSettings,
   SocketError,
   SocketErrorCode,
   type TlsSettings,
@@ -67,6 +68,58 @@ export async function startNodeTls(
     throw error;
   }
   await secureConnect(socket, conn, cancellation);
+  return new NodeTlsTransport(socket, duplex, conn, gate);
+}
+
+/**
+ * The server side of the same: serves the handshake with a listener's keypair
+ * over an accepted `Deno.Conn`. Deno has no server-side `Deno.startTls()`
+ * (https://docs.deno.com/api/deno/~/Deno.startTls connects as a client), and
+ * `Deno.listenTls` verifies no client certificate, so a listener's STARTTLS
+ * and mTLS run here. A node:tls server that never listens takes the
+ * connection through its 'connection' event, which node:tls documents for
+ * injecting connections (https://nodejs.org/api/tls.html#event-connection).
+ * The keypair goes in as `cert`/`key`: Deno 2.9.6's node:tls server ignores
+ * a `secureContext` (measured: "no suitable signature algorithm").
+ */
+export async function serveNodeTls(
+  conn: DenoConn,
+  tls: ServerTlsSettings,
+  cancellation: Cancellation,
+  inFlight: InFlightRead | null,
+): Promise<Transport> {
+  const gate = new ReadGate();
+  cancellation.throwIfCancelled();
+  const [{ createServer }, { Duplex }] = await Promise.all([
+    import("node:tls"),
+    import("node:stream"),
+  ]);
+  const duplex = ciphertextDuplex(Duplex, conn, inFlight, gate);
+  const socket = await new Promise<TLSSocket>((resolve, reject) => {
+    const server = createServer({
+      cert: tls.cert,
+      key: tls.key,
+      ca: tls.ca.length > 0 ? [...tls.ca] : undefined,
+      requestCert: tls.requestCert,
+      // Explicit: a requested certificate that does not verify refuses the handshake.
+      rejectUnauthorized: true,
+      ALPNProtocols: tls.alpn.length > 0 ? [...tls.alpn] : undefined,
+    });
+    const fail = (error: unknown) => {
+      cancellation.offCancel(fail);
+      duplex.destroy();
+      closeQuietly(conn);
+      reject(error);
+    };
+    cancellation.onCancel(fail);
+    server.once("secureConnection", (secure: TLSSocket) => {
+      cancellation.offCancel(fail);
+      secure.on("error", ignore);
+      resolve(secure);
+    });
+    server.once("tlsClientError", fail);
+    server.emit("connection", duplex);
+  });
   return new NodeTlsTransport(socket, duplex, conn, gate);
 }
 

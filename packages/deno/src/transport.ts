@@ -10,6 +10,14 @@ import {
 } from "@sockets/core/backend";
 import { closeQuietly, type DenoConn, type DenoTcpConn } from "./_deno.js";
 import { type InFlightRead, startNodeTls } from "./node-tls.js";
+
+/** Serves the TLS handshake on an accepted connection (a listener's STARTTLS). */
+export type DenoServerUpgrade = (
+  conn: DenoTcpConn,
+  inFlight: InFlightRead | null,
+  cancellation: Cancellation,
+) => Promise<Transport>;
+
 import { startTls } from "./tls.js";
 
 /** Size of the transport-owned buffer a STARTTLS-capable connection reads through. */
@@ -47,11 +55,16 @@ export class DenoTransport implements PullTransport {
   #events: TransportEvents | null = null;
   #shutdown: Promise<void> | null = null;
   #released = false;
+  /** Set on a listener's accepted connections: upgrade() serves the handshake. */
+  readonly #serverUpgrade: DenoServerUpgrade | null;
 
   constructor(
     conn: DenoConn,
-    kind: { secure: true; alpn: string | null } | { secure: false; upgradable: boolean },
+    kind:
+      | { secure: true; alpn: string | null }
+      | { secure: false; upgradable: boolean; serverUpgrade?: DenoServerUpgrade },
   ) {
+    this.#serverUpgrade = (!kind.secure && kind.serverUpgrade) || null;
     this.#conn = conn;
     this.#secure = kind.secure;
     this.alpn = kind.secure ? kind.alpn : null;
@@ -125,6 +138,7 @@ export class DenoTransport implements PullTransport {
     const conn = this.#conn as DenoTcpConn;
     const inFlight = this.#inFlight;
     this.#inFlight = null;
+    if (this.#serverUpgrade !== null) return this.#serverUpgrade(conn, inFlight, cancellation);
     // Deno.startTls() takes no client certificate; node:tls does.
     if (inFlight === null && tls.cert === undefined) return startTls(conn, tls, cancellation);
     return startNodeTls(conn, tls, cancellation, inFlight);

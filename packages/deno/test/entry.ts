@@ -5,7 +5,7 @@
  */
 
 import { runRemote } from "@sockets/conformance/remote";
-import { connect, runtime } from "@sockets/connect";
+import { connect, runtime, serve } from "@sockets/connect";
 import { denoGaps } from "../../../apps/conformance/src/gaps/deno.ts";
 
 interface DenoGlobal {
@@ -36,6 +36,7 @@ if (runtime !== "deno") {
 
 await runRemote({
   connect,
+  serve,
   runtime: "deno",
   gaps: denoGaps,
   unhandledRejections: () => unhandledRejections,

@@ -1,18 +1,22 @@
 import type { Socket as NetSocket } from "node:net";
 import type { TLSSocket } from "node:tls";
-import type {
-  Cancellation,
-  Endpoint,
-  PushTransport,
-  TlsSettings,
-  Transport,
-  TransportEvents,
+import {
+  type Cancellation,
+  type Endpoint,
+  NEVER_CANCELLED,
+  type PushTransport,
+  type TlsSettings,
+  type Transport,
+  type TransportEvents,
 } from "@sockets/core/backend";
 import { deliverReads } from "./shared-read-buffer.js";
 import { upgradeToTls } from "./tls.js";
 
 /** The connection is usable: 'connect', or 'secureConnect' after a verified handshake. */
 export type ReadyEvent = "connect" | "secureConnect";
+
+/** Serves the TLS handshake on an accepted socket (a listener's STARTTLS). */
+export type ServerUpgrade = (raw: NetSocket, cancellation: Cancellation) => Promise<Transport>;
 
 interface Settle {
   resolve(transport: Transport): void;
@@ -44,6 +48,8 @@ export class NodeTransport implements PushTransport {
   #settle: Settle | null;
   #cancellation: Cancellation | null;
   #events: TransportEvents | null = null;
+  /** Set on a listener's accepted sockets: upgrade() serves the handshake. */
+  #serverUpgrade: ServerUpgrade | null = null;
   readonly #listeners: {
     ready(): void;
     cancel(reason: unknown): void;
@@ -68,6 +74,25 @@ export class NodeTransport implements PushTransport {
       // The instance lives on in the socket's listeners.
       new NodeTransport(socket, readyEvent, cancellation, onread, { resolve, reject });
     });
+  }
+
+  /**
+   * A socket a node:net or node:tls server accepted: connected (and, from a
+   * TLS server, past its handshake) already.
+   */
+  static accepted(socket: NetSocket, serverUpgrade: ServerUpgrade | null): Transport {
+    let transport: Transport | null = null;
+    // Accepted sockets read through Node's own buffers: `onread` can only be
+    // given to a socket Node creates for net.connect().
+    const ready = new NodeTransport(socket, "connect", NEVER_CANCELLED, false, {
+      resolve(t: Transport) {
+        transport = t;
+      },
+      reject() {},
+    });
+    ready.#serverUpgrade = serverUpgrade;
+    ready.#onReady();
+    return transport ?? ready;
   }
 
   private constructor(
@@ -205,6 +230,7 @@ export class NodeTransport implements PushTransport {
     socket.off("data", listeners.data);
     socket.off("end", listeners.end);
     socket.off("close", listeners.close);
+    if (this.#serverUpgrade !== null) return this.#serverUpgrade(socket, cancellation);
     return upgradeToTls(socket, tls, cancellation);
   }
 }

@@ -1,4 +1,4 @@
 import { registerConformanceSuite } from "@sockets/conformance/vitest";
-import { connect } from "../src/index.js";
+import { connect, serve } from "../src/index.js";
 
-registerConformanceSuite({ connect, runtime: "node" });
+registerConformanceSuite({ connect, serve, runtime: "node" });

@@ -1,4 +1,4 @@
-import type { Connect } from "@sockets/core";
+import type { Connect, Serve } from "@sockets/core";
 import { unsupportedRuntime } from "@sockets/core/backend";
 
 /**
@@ -19,3 +19,4 @@ function refuse(): never {
 
 export * from "@sockets/core";
 export const connect: Connect = refuse();
+export const serve: Serve = refuse();

@@ -19,7 +19,7 @@ const C_SOURCE = join(BENCH_DIR, "src", "server", "loadserver.c");
 const C_BINARY = join(BUILD_DIR, "loadserver");
 
 /** Compiles the C server when a C compiler is there; null (and why) otherwise. */
-function buildCServer(): { binary: string } | { reason: string } {
+export function buildCServer(): { binary: string } | { reason: string } {
   if (process.platform !== "linux") return { reason: "not Linux (the C server uses epoll)" };
   if (existsSync(C_BINARY) && statSync(C_BINARY).mtimeMs >= statSync(C_SOURCE).mtimeMs) {
     return { binary: C_BINARY };

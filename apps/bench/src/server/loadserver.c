@@ -7,7 +7,8 @@
  *
  * Usage: loadserver            prints {"echo":P,"source":P,"sink":P,"hold":P}
  * and serves until its stdin reaches EOF (the CLI holds the other end);
- * `loadserver download|upload <port> <bytes>` is the ceiling client (below).
+ * `loadserver download|upload <port> <bytes>` is the ceiling client, and
+ * `loadserver accept|echo <port> <n>` the client of the server rows (below).
  * Built by the CLI with `cc -O2`; without a C compiler the Node server serves
  * every service instead.
  */
@@ -16,6 +17,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -181,8 +183,99 @@ static void writable(struct conn *c) {
  *   loadserver download <source port> <bytes>
  *   loadserver upload <sink port> <bytes>
  */
+/*
+ * Clients for the server rows (apps/bench/src/serve-bench): they load a
+ * server written with serve() or a runtime's native listener.
+ *   loadserver accept <port> <count>: sequential connect → read the server's
+ *     one-byte greeting (the handler ran) → close; prints connections/s.
+ *   loadserver echo <port> <bytes>: one connection, sends `bytes` and reads
+ *     them back, both ways at once (poll); prints MB/s of echoed bytes.
+ */
+static int dial(int port) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (connect(fd, (struct sockaddr *)&addr, sizeof addr) != 0) {
+    close(fd);
+    return -1;
+  }
+  int one = 1;
+  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  return fd;
+}
+
+static double since(const struct timespec *t0) {
+  struct timespec t1;
+  clock_gettime(CLOCK_MONOTONIC, &t1);
+  return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static int accept_client(int port, uint64_t count) {
+  struct timespec t0;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  for (uint64_t i = 0; i < count; i++) {
+    int fd = dial(port);
+    if (fd < 0) {
+      perror("loadserver: connect");
+      return 1;
+    }
+    char greeting;
+    if (recv(fd, &greeting, 1, 0) != 1) {
+      fprintf(stderr, "loadserver: no greeting on connection %llu\n", (unsigned long long)i);
+      close(fd);
+      return 1;
+    }
+    close(fd);
+  }
+  printf("%.1f\n", (double)count / since(&t0));
+  return 0;
+}
+
+static int echo_client(int port, uint64_t bytes) {
+  static char big[BLOCK];
+  int fd = dial(port);
+  if (fd < 0) {
+    perror("loadserver: connect");
+    return 1;
+  }
+  struct timespec t0;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  uint64_t sent = 0, received = 0;
+  while (received < bytes) {
+    struct pollfd p = {.fd = fd, .events = POLLIN | (sent < bytes ? POLLOUT : 0)};
+    if (poll(&p, 1, 30000) <= 0) {
+      fprintf(stderr, "loadserver: echo stalled at %llu of %llu bytes\n",
+              (unsigned long long)received, (unsigned long long)bytes);
+      return 1;
+    }
+    if ((p.revents & POLLOUT) && sent < bytes) {
+      size_t n = bytes - sent < (1 << 16) ? (size_t)(bytes - sent) : (1 << 16);
+      ssize_t w = send(fd, block, n, MSG_NOSIGNAL | MSG_DONTWAIT);
+      if (w > 0) sent += (uint64_t)w;
+      else if (w < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) return 1;
+    }
+    if (p.revents & (POLLIN | POLLHUP | POLLERR)) {
+      ssize_t r = recv(fd, big, sizeof big, MSG_DONTWAIT);
+      if (r == 0) break;
+      if (r > 0) received += (uint64_t)r;
+      else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) return 1;
+    }
+  }
+  double seconds = since(&t0);
+  close(fd);
+  if (received < bytes) {
+    fprintf(stderr, "loadserver: echoed %llu of %llu bytes\n", (unsigned long long)received,
+            (unsigned long long)bytes);
+    return 1;
+  }
+  printf("%.1f\n", (double)bytes / 1e6 / seconds);
+  return 0;
+}
+
 static int client(const char *mode, int port, uint64_t bytes) {
   static char big[BLOCK];
+  if (strcmp(mode, "accept") == 0) return accept_client(port, bytes);
+  if (strcmp(mode, "echo") == 0) return echo_client(port, bytes);
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);

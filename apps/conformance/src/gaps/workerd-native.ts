@@ -1,4 +1,5 @@
 import type { KnownGap, KnownGaps } from "../suite/index.js";
+import { serverGapsOnWorkerd } from "./server-on-workerd.js";
 
 /**
  * The reference run: the suite against workerd's own `cloudflare:sockets`
@@ -147,4 +148,5 @@ export const workerdNativeGaps: KnownGaps = {
     },
     "no sni option: the certificate is verified against the connect hostname, so the mismatch the case asks for never happens",
   ),
+  ...serverGapsOnWorkerd,
 };

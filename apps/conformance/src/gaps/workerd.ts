@@ -1,4 +1,5 @@
 import type { KnownGaps } from "../suite/index.js";
+import { serverGapsOnWorkerd } from "./server-on-workerd.js";
 
 /**
  * Cases @sockets/connect (its "workerd" entry, @sockets/workers) cannot pass
@@ -124,4 +125,5 @@ export const workerdGaps: KnownGaps = {
     fails: { code: "ERR_UNSUPPORTED_OPTION" },
     reason: NO_TLS_OPTIONS,
   },
+  ...serverGapsOnWorkerd,
 };

@@ -176,6 +176,7 @@ async function main(): Promise<number> {
           ports: servers.ports,
           ca: servers.pki.ca.cert,
           clientCert: servers.pki.client,
+          serverKeypair: servers.pki.server,
           gaps,
           ...(args.grep ? { grep: args.grep } : {}),
         };

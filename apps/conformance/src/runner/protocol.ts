@@ -12,6 +12,8 @@ export interface RunConfig {
   /** PEM of the test CA, for runtimes that trust it per socket (tls.ca). */
   ca: string;
   clientCert: { cert: string; key: string };
+  /** The keypair the server cases' TLS listeners present (signed by the test CA). */
+  serverKeypair?: { cert: string; key: string };
   /** Only cases whose name includes this text, when set. */
   grep?: string;
   /**

@@ -1,10 +1,12 @@
-import type { Connect } from "@sockets/core";
+import type { Connect, Serve } from "@sockets/core";
 import type { KnownGaps } from "../suite/index.js";
 import { CONFIG_ENV, DONE_PREFIX, formatResult, type RunConfig } from "./protocol.js";
 import { runCases } from "./run-cases.js";
 
 export interface RemoteRunOptions {
   connect: Connect;
+  /** The runtime's serve(), for the server cases; omitted where it cannot listen. */
+  serve?: Serve;
   runtime: string;
   gaps?: KnownGaps;
   /** Reads the configuration; by default from the environment variable. */
@@ -32,6 +34,9 @@ export async function runRemote(options: RemoteRunOptions): Promise<void> {
       ports: config.ports,
       trust: options.hostTrustsCa ? undefined : { ca: config.ca },
       clientCert: config.clientCert,
+      ...(options.serve ? { serve: options.serve } : {}),
+      ...(config.serverKeypair ? { serverKeypair: config.serverKeypair } : {}),
+      ca: config.ca,
       unhandledRejections: options.unhandledRejections,
     },
     options.gaps ?? config.gaps ?? {},

@@ -1,5 +1,10 @@
 import { once } from "node:events";
-import { createServer as createNetServer, type Server, type Socket } from "node:net";
+import {
+  createServer as createNetServer,
+  connect as netConnect,
+  type Server,
+  type Socket,
+} from "node:net";
 import { createServer as createTlsServer, TLSSocket, type TlsOptions } from "node:tls";
 import type { TestPki } from "./certs.js";
 import {
@@ -278,7 +283,13 @@ export async function startServers(pki: TestPki): Promise<RunningServers> {
           buffered = buffered.slice(newline + 1);
           if (command === "STAT") socket.write(`${sourceProgress.get(arg) ?? -1}\n`);
           else if (command === "LEAKED") socket.write(`${leaked}\n`);
-          else if (command === "GOT") {
+          else if (command === "RESET") {
+            // A client that resets: for the server cases, a peer that sends RST.
+            resetClient(Number(arg)).then(
+              () => socket.write("OK\n"),
+              (error: Error) => socket.write(`ERR ${error.message}\n`),
+            );
+          } else if (command === "GOT") {
             const got = receivedAfterFin.get(arg);
             socket.write(`${got ? JSON.stringify(Buffer.concat(got).toString("utf8")) : "null"}\n`);
           } else socket.write("ERR\n");
@@ -287,6 +298,19 @@ export async function startServers(pki: TestPki): Promise<RunningServers> {
       });
     }),
   );
+
+  /** Dials 127.0.0.1:port, sends one line, and resets the connection once the server answers. */
+  function resetClient(port: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const client = netConnect({ host: "127.0.0.1", port }, () => client.write("reset me\n"));
+      client.once("data", () => {
+        client.resetAndDestroy();
+        resolve();
+      });
+      client.once("error", reject);
+      client.once("close", () => reject(new Error("closed before the server answered")));
+    });
+  }
 
   // A port that was just free: bind, note it, close. Nothing listens there.
   const probe = createNetServer();

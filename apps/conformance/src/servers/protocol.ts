@@ -33,7 +33,7 @@ export interface ServerPorts {
   reset: number;
   /** "SEND <bytes> <id>\n": streams that many pattern bytes (see patternByte), then ends. */
   source: number;
-  /** Plain line commands: "STAT <id>" → bytes the source has handed to the kernel for <id>; "GOT <clientPort>" → what sendThenFin received from that client port; "GOT id<n>" → what sendIdThenFin received on connection n (JSON string, or null); "LEAKED" → application bytes received so far by TLS servers the client must refuse. */
+  /** Plain line commands: "STAT <id>" → bytes the source has handed to the kernel for <id>; "GOT <clientPort>" → what sendThenFin received from that client port; "GOT id<n>" → what sendIdThenFin received on connection n (JSON string, or null); "LEAKED" → application bytes received so far by TLS servers the client must refuse; "RESET <port>" → dials 127.0.0.1:<port>, sends "reset me\n", resets (RST) the connection once the server answers, then replies "OK". */
   control: number;
   /** Accepts and then neither reads nor writes: for backpressure and handshake timeouts. */
   stall: number;

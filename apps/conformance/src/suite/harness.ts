@@ -1,4 +1,4 @@
-import type { Connect, TlsOptions } from "@sockets/core";
+import type { Connect, Serve, TlsOptions } from "@sockets/core";
 import type { ServerPorts } from "../servers/protocol.js";
 
 /** Everything a case needs: the connect under test and where the servers are. */
@@ -14,6 +14,15 @@ export interface SuiteContext {
   readonly trust: TlsOptions | undefined;
   /** A client certificate signed by the test CA, for the mTLS case. */
   readonly clientCert: { cert: string; key: string };
+  /**
+   * `serve()` of the runtime under test, for the server cases; absent where
+   * listeners cannot be opened from JavaScript (workerd: they come from its config).
+   */
+  readonly serve?: Serve;
+  /** The listener's keypair for the server cases: signed by the test CA, for localhost and 127.0.0.1. */
+  readonly serverKeypair?: { cert: string; key: string };
+  /** PEM of the test CA: what a TLS listener checks client certificates against (mTLS). */
+  readonly ca?: string;
   /** Unhandled promise rejections seen by the runner so far. */
   unhandledRejections(): number;
 }

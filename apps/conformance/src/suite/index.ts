@@ -1,5 +1,6 @@
 import { addressCases } from "./cases-address.js";
 import { closeCases, errorCases, halfOpenCases } from "./cases-lifecycle.js";
+import { serverCases } from "./cases-server.js";
 import { streamCases } from "./cases-streams.js";
 import { loadCases, startTlsCases, tlsCases } from "./cases-tls.js";
 import type { TestCase } from "./harness.js";
@@ -24,4 +25,5 @@ export const cases: readonly TestCase[] = [
   ...tlsCases,
   ...startTlsCases,
   ...loadCases,
+  ...serverCases,
 ];

@@ -1,0 +1,76 @@
+import { formatHostPort } from "./address.js";
+import type { Cancellation } from "./cancellation.js";
+import type { ResolvedOptions } from "./options.js";
+import { SocketImpl } from "./socket.js";
+import type { ReadMode, Transport } from "./transport.js";
+import type { Socket } from "./types.js";
+
+/**
+ * A connection a backend's listener accepted. Its transport is already
+ * connected (for `secureTransport: "on"`, after the handshake). On a
+ * `"starttls"` listener the transport's `upgrade()` serves the TLS handshake
+ * with the listener's keypair instead of dialling one: the server side of
+ * STARTTLS is a transport capability, so the Socket state machine, including
+ * `startTls()`'s flush-then-detach hand-over, is the very same as a client's.
+ */
+export interface AcceptedConnection {
+  readonly transport: Transport;
+  /** Drops the connection with a TCP reset where the runtime can (else closes it). Idempotent. */
+  reset(): void;
+}
+
+/** For an accepted connection's "attempt": there is none to cancel. */
+export const NEVER_CANCELLED: Cancellation = {
+  cancelled: false,
+  reason: undefined,
+  get signal(): AbortSignal {
+    return new AbortController().signal;
+  },
+  onCancel() {},
+  offCancel() {},
+  throwIfCancelled() {},
+};
+
+/**
+ * The spec Socket over an accepted connection: core's one state machine,
+ * opened at once, with `opened` reporting the peer as `remoteAddress`.
+ */
+export function acceptSocket(
+  transport: Transport,
+  options: ResolvedOptions,
+  readMode: ReadMode,
+  onUpgrade: (tls: Socket) => void,
+): Socket {
+  const { address, port } = transport.remote;
+  const ipv6 = address.includes(":");
+  const peer = { hostname: address, port, ipv6, display: formatHostPort(address, port) };
+  return new AcceptedSocket(
+    peer,
+    options,
+    options.secureTransport,
+    readMode,
+    () => Promise.resolve(transport),
+    onUpgrade,
+  );
+}
+
+/** Core's Socket, telling the server which socket carries the connection after startTls(). */
+class AcceptedSocket extends SocketImpl {
+  readonly #onUpgrade: (tls: Socket) => void;
+
+  constructor(
+    ...[address, options, mode, readMode, open, onUpgrade]: [
+      ...ConstructorParameters<typeof SocketImpl>,
+      (tls: Socket) => void,
+    ]
+  ) {
+    super(address, options, mode, readMode, open);
+    this.#onUpgrade = onUpgrade;
+  }
+
+  override startTls(): Socket {
+    const tls = super.startTls();
+    this.#onUpgrade(tls);
+    return tls;
+  }
+}

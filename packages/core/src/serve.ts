@@ -1,0 +1,224 @@
+import { type AcceptedConnection, acceptSocket } from "./accept.js";
+import { type Deferred, deferred } from "./deferred.js";
+import { SocketErrorCode } from "./error-codes.js";
+import { isSocketError, SocketError } from "./errors.js";
+import { type ResolvedOptions, resolveOptions } from "./options.js";
+import { type ResolvedServeOptions, resolveServeOptions } from "./server-options.js";
+import type { Serve, ServeOptions, Server } from "./server-types.js";
+import type { ReadMode } from "./transport.js";
+import type { Socket } from "./types.js";
+
+/** A listening socket a backend opened. */
+export interface Listener {
+  /** The bound address (IPv6 without brackets) and the real port. */
+  readonly hostname: string;
+  readonly port: number;
+  /** Stops accepting; resolves once the listening socket is closed. Never rejects. */
+  close(): Promise<void>;
+}
+
+/** What a backend's listener reports to core. */
+export interface ListenerEvents {
+  /** A connection was accepted (TLS "on": after its handshake). */
+  accept(connection: AcceptedConnection): void;
+  /** A connection failed before it could be accepted (e.g. a refused TLS handshake). */
+  error(error: unknown): void;
+}
+
+/** A backend's server side: opens a listener on the runtime's own API. */
+export interface ServerBackend extends ReadMode {
+  listen(options: ResolvedServeOptions, events: ListenerEvents): Promise<Listener>;
+}
+
+interface Connection {
+  /** The socket that carries the connection now: the TLS one after startTls(). */
+  socket: Socket;
+  readonly accepted: AcceptedConnection;
+}
+
+/**
+ * Builds `serve()` over a backend's listener. Options are validated here,
+ * synchronously; handler errors, connection tracking and closing are decided
+ * once, here, for every runtime.
+ */
+export function createServe(backend: ServerBackend): Serve {
+  return function serve(options: ServeOptions): Server {
+    return new ServerImpl(resolveServeOptions(options), backend);
+  };
+}
+
+function notListening(): SocketError {
+  return new SocketError(
+    SocketErrorCode.InvalidState,
+    "The server is not listening yet: await server.ready before reading its hostname or port.",
+  );
+}
+
+class ServerImpl implements Server {
+  readonly ready: Promise<Server>;
+  readonly closed: Promise<void>;
+  readonly #options: ResolvedServeOptions;
+  /** Every accepted socket's options: validated once per server, not per connection. */
+  readonly #socketOptions: ResolvedOptions;
+  readonly #backend: ServerBackend;
+  readonly #closed: Deferred<void> = deferred();
+  readonly #connections = new Set<Connection>();
+  #listener: Listener | null = null;
+  #closing = false;
+  #unlinkSignal: (() => void) | undefined;
+  /** Resolves when the last open connection closes (while closing). */
+  #drained: Deferred<void> | null = null;
+
+  constructor(options: ResolvedServeOptions, backend: ServerBackend) {
+    this.#options = options;
+    this.#socketOptions = resolveOptions({
+      secureTransport: options.secureTransport,
+      allowHalfOpen: options.allowHalfOpen,
+    });
+    this.#backend = backend;
+    this.closed = this.#closed.promise;
+    const ready = deferred<Server>();
+    this.ready = ready.promise;
+    const { signal } = options;
+    if (signal?.aborted) {
+      ready.reject(this.#abortedError(signal));
+      this.#closing = true;
+      this.#closed.resolve();
+      return;
+    }
+    if (signal) {
+      const onAbort = () => void this.close(true);
+      signal.addEventListener("abort", onAbort, { once: true });
+      this.#unlinkSignal = () => signal.removeEventListener("abort", onAbort);
+    }
+    backend
+      .listen(options, {
+        accept: (connection) => this.#accept(connection),
+        error: (error) => this.#report(error),
+      })
+      .then(
+        (listener) => {
+          this.#listener = listener;
+          if (this.#closing) void listener.close();
+          ready.resolve(this);
+        },
+        (error: unknown) => {
+          ready.reject(
+            isSocketError(error)
+              ? error
+              : new SocketError(
+                  SocketErrorCode.ConnectionFailed,
+                  `serve() could not listen on ${options.hostname}:${options.port}: ${String((error as Error)?.message ?? error)}`,
+                  { cause: error },
+                ),
+          );
+          this.#closing = true;
+          this.#closed.resolve();
+        },
+      );
+  }
+
+  get hostname(): string {
+    if (this.#listener === null) throw notListening();
+    return this.#listener.hostname;
+  }
+
+  get port(): number {
+    if (this.#listener === null) throw notListening();
+    return this.#listener.port;
+  }
+
+  close(closeConnections = false): Promise<void> {
+    if (closeConnections) {
+      for (const connection of this.#connections) this.#drop(connection);
+    }
+    if (this.#closing) return this.closed;
+    this.#closing = true;
+    this.#unlinkSignal?.();
+    const stopped =
+      this.#listener?.close() ??
+      this.ready.then(
+        () => undefined,
+        () => undefined,
+      );
+    this.#drained = deferred();
+    if (this.#connections.size === 0) this.#drained.resolve();
+    const drained = this.#drained.promise;
+    Promise.all([stopped, drained]).then(() => this.#closed.resolve());
+    return this.closed;
+  }
+
+  #accept(accepted: AcceptedConnection): void {
+    if (this.#closing) {
+      // Accepted in the same turn as close(): not ours to serve any more.
+      accepted.reset();
+      return;
+    }
+    const connection: Connection = { socket: null as unknown as Socket, accepted };
+    const socket = acceptSocket(accepted.transport, this.#socketOptions, this.#backend, (tls) => {
+      connection.socket = tls;
+    });
+    connection.socket = socket;
+    this.#connections.add(connection);
+    void this.#follow(connection);
+    let result: void | Promise<void>;
+    try {
+      result = this.#options.connect(socket);
+    } catch (error) {
+      this.#handlerFailed(connection, error);
+      return;
+    }
+    if (result !== null && typeof result === "object" && typeof result.then === "function") {
+      result.then(undefined, (error: unknown) => this.#handlerFailed(connection, error));
+    }
+  }
+
+  /**
+   * A connection is done when its socket closes; after startTls() the first
+   * socket's `closed` only means "handed over", so follow the TLS one.
+   */
+  async #follow(connection: Connection): Promise<void> {
+    let current: Socket;
+    do {
+      current = connection.socket;
+      try {
+        await current.closed;
+      } catch {
+        // A failed connection is gone all the same; its handler saw the error.
+      }
+    } while (connection.socket !== current);
+    this.#connections.delete(connection);
+    if (this.#connections.size === 0) this.#drained?.resolve();
+  }
+
+  #handlerFailed(connection: Connection, error: unknown): void {
+    this.#drop(connection);
+    this.#report(error);
+  }
+
+  /** Resets the connection, then lets the socket go: its reads error and `closed` settles. */
+  #drop(connection: Connection): void {
+    connection.accepted.reset();
+    void connection.socket.close(
+      new SocketError(SocketErrorCode.ConnectionReset, "The server reset this connection."),
+    );
+  }
+
+  #report(error: unknown): void {
+    try {
+      this.#options.error(error);
+    } catch {
+      // A failing error hook must not take the server down.
+    }
+  }
+
+  #abortedError(signal: AbortSignal): SocketError {
+    return new SocketError(
+      SocketErrorCode.Aborted,
+      "serve() was aborted by its signal before it listened.",
+      {
+        cause: signal.reason,
+      },
+    );
+  }
+}

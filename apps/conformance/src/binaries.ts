@@ -40,9 +40,22 @@ export function workerdVersion(): string {
 }
 
 export function denoBinary(): string {
-  const path = join(packageDir("deno"), process.platform === "win32" ? "deno.exe" : "deno");
-  if (!existsSync(path)) throw new Error(`the deno binary was not found (looked at ${path})`);
-  return path;
+  const file = process.platform === "win32" ? "deno.exe" : "deno";
+  const path = join(packageDir("deno"), file);
+  if (existsSync(path)) return path;
+  // The `deno` package's postinstall copies the binary out of its platform
+  // package (@deno/<platform>); pnpm skips that script (pnpm-workspace.yaml's
+  // ignoredBuiltDependencies), so take the binary from the platform package.
+  const libc = process.platform === "linux" ? "-glibc" : "";
+  const platformPackage = `@deno/${process.platform}-${process.arch}${libc}`;
+  try {
+    const fromDeno = createRequire(join(packageDir("deno"), "package.json"));
+    const binary = join(dirname(fromDeno.resolve(`${platformPackage}/package.json`)), file);
+    if (existsSync(binary)) return binary;
+  } catch {
+    // Not installed for this platform: reported below.
+  }
+  throw new Error(`the deno binary was not found (looked at ${path} and in ${platformPackage})`);
 }
 
 export function bunBinary(): string {

@@ -39,6 +39,10 @@ export const workerdNativeGaps: KnownGaps = {
   "close: close() while connecting rejects opened at once and resolves closed":
     PENDING_CONNECT_CLOSE,
   "close: close() cancels a TLS handshake that would never finish": PENDING_CONNECT_CLOSE,
+  // Fails with: Error: proxy request failed, cannot connect to the specified address
+  // (workerd's close() on a refused socket rejects with the connection error).
+  "close: close() after a failure resolves, and closed keeps the failure":
+    "close() on a socket whose connection failed rejects with the connection error ('proxy request failed, cannot connect to the specified address') instead of resolving",
   "errors: a refused connection rejects opened and closed with the same ECONNREFUSED SocketError":
     GENERIC_CONNECT_ERROR,
   "errors: a reset by the peer errors reads and rejects closed with ECONNRESET":

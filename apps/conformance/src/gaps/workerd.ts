@@ -9,7 +9,7 @@ import type { KnownGaps } from "../suite/index.js";
  * without it.
  */
 const NO_LOCAL_ADDRESS =
-  "workerd does not report the local address of an outbound socket: SocketInfo.localAddress is ''";
+  "workerd does not report the local address of an outbound socket: SocketInfo.localAddress is absent";
 const GENERIC_CONNECT_ERROR =
   "workerd reports a refused connection, a blocked destination and an untrusted or mismatched certificate with one generic error, so all three are ERR_CONNECTION_FAILED (cause: workerd's 'proxy request failed'); only workerd's log names the reason";
 const LOCKED_STARTTLS =

@@ -17,7 +17,7 @@ export const halfOpenCases = defineCases("half-open", {
       const writer = socket.writable.getWriter();
       await rejects(writer.write("too late\n"), "a write after the socket closed");
       equal(
-        await control(connect, ports.control, `GOT ${portOf(info.localAddress)}`),
+        await control(connect, ports.control, `GOT ${portOf(info.localAddress ?? "")}`),
         '""',
         "the peer received nothing after its FIN",
       );
@@ -40,7 +40,7 @@ export const halfOpenCases = defineCases("half-open", {
     await within(socket.closed, 10_000, "closed once both sides are done");
     let got = "null";
     for (let i = 0; i < 50 && got !== '"late write\\n"'; i++) {
-      got = await control(connect, ports.control, `GOT ${portOf(info.localAddress)}`);
+      got = await control(connect, ports.control, `GOT ${portOf(info.localAddress ?? "")}`);
     }
     equal(got, '"late write\\n"', "what the peer received after its FIN");
   },
@@ -99,6 +99,31 @@ export const closeCases = defineCases("close", {
     const closing = socket.close();
     await rejectsCode(within(socket.opened, 10_000, "opened"), "ERR_SOCKET_CLOSED", "opened");
     await within(closing, 10_000, "closed");
+  },
+  "close() after a failure resolves, and closed keeps the failure": async ({
+    connect,
+    ports,
+    trust,
+  }) => {
+    // pg-cloudflare's end() waits for close() before it emits "close", and
+    // `finally { await socket.close() }` must not re-throw (issue 11).
+    const failures = [
+      ["a refused connection", connect(`127.0.0.1:${ports.refused}`)],
+      [
+        "an untrusted certificate",
+        connect(`localhost:${ports.tlsUntrusted}`, { secureTransport: "on", tls: trust }),
+      ],
+      [
+        "a certificate for another name",
+        connect(`localhost:${ports.tlsWrongName}`, { secureTransport: "on", tls: trust }),
+      ],
+    ] as const;
+    for (const [what, socket] of failures) {
+      await rejects(within(socket.opened, 10_000, `opened (${what})`), `opened (${what})`);
+      await within(socket.close(), 10_000, `close() after ${what}`);
+      await within(socket.close(), 10_000, `a second close() after ${what}`);
+      await rejects(socket.closed, `closed (${what})`);
+    }
   },
   "opened and closed never cause an unhandled rejection when ignored": async (ctx) => {
     const before = ctx.unhandledRejections();

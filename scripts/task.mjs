@@ -61,6 +61,22 @@ if (task === "demo") {
   process.exit(2);
 }
 
+/** Runs a matrix app's script, echoing its output; its last line is `N passed, N failed`. */
+function matrixStep(filter, script) {
+  const result = spawnSync(pnpmBin, [...pnpmPrefix, "--filter", filter, script], {
+    cwd: root,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  process.stdout.write(result.stdout ?? "");
+  const totals = /(\d+) passed, (\d+) failed/.exec(result.stdout?.trim().split("\n").pop() ?? "");
+  const counts = totals
+    ? { passed: Number(totals[1]), failed: Number(totals[2]) }
+    : { passed: 0, failed: 0 };
+  return { status: result.status ?? 1, ...counts };
+}
+
 function runTests() {
   install();
   const reports = join(root, ".tmp", "test-reports");
@@ -140,14 +156,24 @@ function runTests() {
     step("conformance matrix", result.status ?? 1);
   }
 
+  // Real PostgreSQL drivers (pg + pg-cloudflare, postgres.js) on every runtime, against a
+  // PostgreSQL the app starts itself (installing Debian's postgresql first when it is absent).
+  let drivers = { passed: 0, failed: 0 };
+  const driversPkg = join(root, "apps", "drivers", "package.json");
+  if (existsSync(driversPkg) && JSON.parse(readFileSync(driversPkg, "utf8")).scripts?.drivers) {
+    const result = matrixStep("@sockets/drivers", "drivers");
+    step("driver matrix", result.status);
+    drivers = result;
+  }
+
   // The benchmark smoke run: it must complete, not meet a number (CI is shared and noisy).
   const benchPkg = JSON.parse(readFileSync(join(root, "apps", "bench", "package.json"), "utf8"));
   if (benchPkg.scripts?.bench && existsSync(join(root, "apps", "bench", "src", "cli.ts"))) {
     step("bench --quick", pnpm("--filter", "@sockets/bench", "bench", "--quick"));
   }
 
-  let passed = matrix.passed;
-  let failed = matrix.failed;
+  let passed = matrix.passed + drivers.passed;
+  let failed = matrix.failed + drivers.failed;
   for (const file of [machineReport, ltsReport]) {
     if (!existsSync(file)) continue;
     const report = JSON.parse(readFileSync(file, "utf8"));
@@ -160,8 +186,12 @@ function runTests() {
   failed +=
     failedSteps.length === 0
       ? 0
-      : failedSteps.filter((s) => !s.name.startsWith("vitest") && s.name !== "conformance matrix")
-          .length;
+      : failedSteps.filter(
+          (s) =>
+            !s.name.startsWith("vitest") &&
+            s.name !== "conformance matrix" &&
+            s.name !== "driver matrix",
+        ).length;
   console.log(`${passed} passed, ${failed} failed`);
   process.exit(failedSteps.length === 0 ? 0 : 1);
 }

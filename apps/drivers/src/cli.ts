@@ -128,7 +128,7 @@ async function main(): Promise<number> {
           cells.set(
             result.name,
             gap
-              ? { status: "gap", detail: gap }
+              ? { status: "gap", detail: gap, observed: result.detail ?? "failed" }
               : { status: "fail", detail: result.detail ?? "failed" },
           );
         }

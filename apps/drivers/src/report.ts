@@ -5,6 +5,8 @@ import { CLEAN_EXIT } from "./cases/names.js";
 export interface Cell {
   status: "pass" | "fail" | "gap";
   detail?: string;
+  /** For a gap: how the case actually failed, shown in the terminal. */
+  observed?: string;
 }
 
 export interface RuntimeColumn {
@@ -47,8 +49,12 @@ export function formatMatrix(columns: readonly RuntimeColumn[]): {
       if (!cell) return "-".padEnd(9);
       if (cell.status === "pass") passed++;
       if (cell.status === "fail") failed++;
-      if (cell.status !== "pass")
-        notes.push(`  [${column.runtime}] ${MARK[cell.status]} ${row}\n      ${cell.detail ?? ""}`);
+      if (cell.status !== "pass") {
+        const observed = cell.observed ? `\n      observed: ${cell.observed}` : "";
+        notes.push(
+          `  [${column.runtime}] ${MARK[cell.status]} ${row}\n      ${cell.detail ?? ""}${observed}`,
+        );
+      }
       return MARK[cell.status].padEnd(9);
     });
     lines.push(`${label.padEnd(width)}  ${marks.join(" ")}`);

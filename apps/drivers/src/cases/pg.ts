@@ -48,8 +48,8 @@ async function failsVerification(config: DriverConfig, port: number): Promise<vo
   const c = client(config, { port, ssl: { rejectUnauthorized: true } });
   c.on("error", () => {});
   const error = await failure(within(c.connect(), 20_000, "connect()"), "connect()");
-  check(codeOf(error) === TLS_FAILURE_CODE, `expected ${TLS_FAILURE_CODE}, got ${describe(error)}`);
   await end(c);
+  check(codeOf(error) === TLS_FAILURE_CODE, `expected ${TLS_FAILURE_CODE}, got ${describe(error)}`);
 }
 
 export const pgCases: DriverCases = {
@@ -82,8 +82,8 @@ export const pgCases: DriverCases = {
     const c = client(config, { port: config.refusedPort });
     c.on("error", () => {});
     const error = await failure(within(c.connect(), 20_000, "connect()"), "connect()");
-    check(codeOf(error) === "ECONNREFUSED", `expected ECONNREFUSED, got ${describe(error)}`);
     await end(c);
+    check(codeOf(error) === "ECONNREFUSED", `expected ECONNREFUSED, got ${describe(error)}`);
   },
   async [CASE.auth](config) {
     const c = client(config, { password: `${config.password}-wrong` });

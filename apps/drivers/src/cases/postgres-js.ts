@@ -37,8 +37,8 @@ function end(s: postgres.Sql): Promise<void> {
 async function failsVerification(config: DriverConfig, port: number): Promise<void> {
   const s = sql(config, { port, ssl: "verify-full" });
   const error = await failure(within(s`SELECT 1`.then(), 20_000, "a query"), "a query");
-  check(codeOf(error) === TLS_FAILURE_CODE, `expected ${TLS_FAILURE_CODE}, got ${describe(error)}`);
   await end(s);
+  check(codeOf(error) === TLS_FAILURE_CODE, `expected ${TLS_FAILURE_CODE}, got ${describe(error)}`);
 }
 
 export const postgresJsCases: DriverCases = {
@@ -64,8 +64,8 @@ export const postgresJsCases: DriverCases = {
   async [CASE.refused](config) {
     const s = sql(config, { port: config.refusedPort });
     const error = await failure(within(s`SELECT 1`.then(), 20_000, "a query"), "a query");
-    check(codeOf(error) === "ECONNREFUSED", `expected ECONNREFUSED, got ${describe(error)}`);
     await end(s);
+    check(codeOf(error) === "ECONNREFUSED", `expected ECONNREFUSED, got ${describe(error)}`);
   },
   async [CASE.auth](config) {
     const s = sql(config, { pass: `${config.password}-wrong` });

@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { chmodSync, chownSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -24,6 +24,29 @@ export interface Cluster {
 /** The unprivileged account initdb and postgres run as when we are root (Debian's package creates it). */
 const SERVICE_USER = "postgres";
 const START_TIMEOUT_S = 60;
+
+/**
+ * A detached shell that stops the server and removes its folder once this
+ * process is gone, however it ended (SIGKILL, a signal while a synchronous
+ * child ran, a crash): the server never outlives the suite.
+ */
+function startWatchdog(stopCommand: string[], root: string): { stop(): void } {
+  const quote = (arg: string) => `'${arg.replaceAll("'", "'\\''")}'`;
+  const script = `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done; ${stopCommand.map(quote).join(" ")} >/dev/null 2>&1; rm -rf ${quote(root)}`;
+  const child = spawn("sh", ["-c", script], { detached: true, stdio: "ignore" });
+  child.unref();
+  return {
+    stop() {
+      if (child.pid !== undefined && child.exitCode === null) {
+        try {
+          process.kill(child.pid, "SIGTERM");
+        } catch {
+          // Already gone.
+        }
+      }
+    },
+  };
+}
 
 /** A free loopback port: bind port 0 and release it (start() retries if another process takes it meanwhile). */
 async function freePort(): Promise<number> {
@@ -136,6 +159,21 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       (START_TIMEOUT_S + 30) * 1000,
     );
     if (start.status === 0) {
+      const pgCtlStop = [
+        join(options.bin, "pg_ctl"),
+        "stop",
+        "-D",
+        data,
+        "-m",
+        "immediate",
+        "-w",
+        "-t",
+        "30",
+      ];
+      const watchdog = startWatchdog(
+        asRoot ? ["runuser", "-u", SERVICE_USER, "--", ...pgCtlStop] : pgCtlStop,
+        root,
+      );
       let stopped = false;
       return {
         host: "127.0.0.1",
@@ -143,8 +181,9 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
         stop() {
           if (stopped) return;
           stopped = true;
-          run("pg_ctl", ["stop", "-D", data, "-m", "immediate", "-w", "-t", "30"], 60_000);
+          run("pg_ctl", pgCtlStop.slice(1), 60_000);
           removeRoot();
+          watchdog.stop();
         },
       };
     }

@@ -32,6 +32,7 @@ import { refusedPort, type SslServer, startSslServer } from "./postgres/ssl-refu
 import { type Cell, formatMatrix, type RuntimeColumn, updateReadme } from "./report.js";
 import { DRIVER_RUNTIMES, type DriverRuntime, SETUPS } from "./runtimes/index.js";
 import { LINGER_EXIT_CODE } from "./runtimes/protocol.js";
+import { startWatchdog } from "./watchdog.js";
 
 const appDir = fileURLToPath(new URL("..", import.meta.url));
 const repoRoot = join(appDir, "..", "..");
@@ -88,7 +89,13 @@ async function main(): Promise<number> {
   }
   const scratch = mkdtempSync(join(tmpdir(), "sockets-drivers-"));
   if (argv.includes("--keep")) log(`scratch project kept at ${scratch}`);
-  else cleanups.push(() => rmSync(scratch, { recursive: true, force: true }));
+  else {
+    const watchdog = startWatchdog(["true"], scratch);
+    cleanups.push(() => {
+      rmSync(scratch, { recursive: true, force: true });
+      watchdog.stop();
+    });
+  }
   createScratchProject(repoRoot, scratch);
   writeFileSync(join(scratch, "ca.pem"), pki.ca.cert);
   log(`scratch project ready after ${Date.now() - started} ms`);

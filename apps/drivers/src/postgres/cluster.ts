@@ -1,8 +1,9 @@
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { chmodSync, chownSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { startWatchdog } from "../watchdog.js";
 
 export interface ClusterOptions {
   /** PostgreSQL's bin directory (see binaries.ts). */
@@ -24,29 +25,6 @@ export interface Cluster {
 /** The unprivileged account initdb and postgres run as when we are root (Debian's package creates it). */
 const SERVICE_USER = "postgres";
 const START_TIMEOUT_S = 60;
-
-/**
- * A detached shell that stops the server and removes its folder once this
- * process is gone, however it ended (SIGKILL, a signal while a synchronous
- * child ran, a crash): the server never outlives the suite.
- */
-function startWatchdog(stopCommand: string[], root: string): { stop(): void } {
-  const quote = (arg: string) => `'${arg.replaceAll("'", "'\\''")}'`;
-  const script = `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done; ${stopCommand.map(quote).join(" ")} >/dev/null 2>&1; rm -rf ${quote(root)}`;
-  const child = spawn("sh", ["-c", script], { detached: true, stdio: "ignore" });
-  child.unref();
-  return {
-    stop() {
-      if (child.pid !== undefined && child.exitCode === null) {
-        try {
-          process.kill(child.pid, "SIGTERM");
-        } catch {
-          // Already gone.
-        }
-      }
-    },
-  };
-}
 
 /** A free loopback port: bind port 0 and release it (start() retries if another process takes it meanwhile). */
 async function freePort(): Promise<number> {

@@ -132,7 +132,7 @@ async function main(): Promise<number> {
               ? { status: "fail", detail: `listed as a gap but passes: ${gap.reason}` }
               : { status: "pass" },
           );
-        } else if (gap && gap.failsWith.test(detail)) {
+        } else if (gap?.failsWith.test(detail)) {
           cells.set(result.name, { status: "gap", detail: gap.reason, observed: detail });
         } else {
           const unexpected = gap ? ` (the gap expects a failure matching ${gap.failsWith})` : "";

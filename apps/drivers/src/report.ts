@@ -1,4 +1,6 @@
 import { readFileSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { formatMarkdownWithBiome } from "@sockets/conformance/markdown";
 import { DRIVERS } from "./cases/index.js";
 import { CLEAN_EXIT } from "./cases/names.js";
 
@@ -110,5 +112,7 @@ export function updateReadme(readmePath: string, columns: readonly RuntimeColumn
   const start = readme.indexOf(START);
   const end = readme.indexOf(END);
   if (start === -1 || end === -1) throw new Error(`README has no ${START} … ${END} section`);
-  writeFileSync(readmePath, `${readme.slice(0, start)}${section}${readme.slice(end + END.length)}`);
+  const updated = `${readme.slice(0, start)}${section}${readme.slice(end + END.length)}`;
+  // Formatted by the repository's Biome, so `biome check .` passes on what is written.
+  writeFileSync(readmePath, formatMarkdownWithBiome(updated, dirname(readmePath), "README.md"));
 }

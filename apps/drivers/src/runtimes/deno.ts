@@ -1,11 +1,9 @@
 import { spawnSync } from "node:child_process";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { denoBinary } from "@sockets/conformance/binaries";
 import { aliasCloudflareSockets } from "./cloudflare-sockets-alias.js";
 import { cloudflareBuildsOfDrivers, PG_CLOUDFLARE_HINT } from "./resolve-drivers.js";
 import type { RuntimeSetup } from "./types.js";
-
-const DENO_GLOBALS = join(dirname(new URL(import.meta.url).pathname), "deno-globals.js");
 
 /** Deno: the bundle imports @sockets/connect from node_modules, resolved by Deno's `deno` condition. */
 export const denoSetup: RuntimeSetup = {
@@ -14,7 +12,7 @@ export const denoSetup: RuntimeSetup = {
     platform: "node",
     plugins: [aliasCloudflareSockets("external", scratchDir)],
     alias: cloudflareBuildsOfDrivers(),
-    inject: [PG_CLOUDFLARE_HINT, DENO_GLOBALS],
+    inject: [PG_CLOUDFLARE_HINT],
   }),
   run: (scratchDir, bundle, _ca, timeoutMs) => ({
     command: denoBinary(),

@@ -61,6 +61,25 @@ if (task === "demo") {
   process.exit(2);
 }
 
+/** Runs a matrix app's script, echoing its output; its last line is `N passed, N failed`. */
+function matrixStep(filter, script) {
+  const result = spawnSync(pnpmBin, [...pnpmPrefix, "--filter", filter, script], {
+    cwd: root,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  process.stdout.write(result.stdout ?? "");
+  const lines = result.stdout?.trim().split("\n") ?? [];
+  const totals = /(\d+) passed, (\d+) failed/.exec(lines.at(-1) ?? "");
+  // Known gaps are printed on their own line just before the totals.
+  const gapLine = /^(\d+) known gaps/.exec(lines.at(-2) ?? "");
+  const counts = totals
+    ? { passed: Number(totals[1]), failed: Number(totals[2]), gaps: Number(gapLine?.[1] ?? 0) }
+    : { passed: 0, failed: 0, gaps: 0 };
+  return { status: result.status ?? 1, ...counts };
+}
+
 function runTests() {
   install();
   const reports = join(root, ".tmp", "test-reports");
@@ -124,27 +143,8 @@ function runTests() {
   );
   let matrix = { passed: 0, failed: 0, gaps: 0 };
   if (conformancePkg.scripts?.conformance) {
-    const result = spawnSync(
-      pnpmBin,
-      [...pnpmPrefix, "--filter", "@sockets/conformance", "conformance"],
-      {
-        cwd: root,
-        encoding: "utf8",
-        stdio: ["ignore", "pipe", "inherit"],
-        maxBuffer: 64 * 1024 * 1024,
-      },
-    );
-    process.stdout.write(result.stdout ?? "");
-    const lines = result.stdout?.trim().split("\n") ?? [];
-    const totals = /(\d+) passed, (\d+) failed/.exec(lines.at(-1) ?? "");
-    const gapLine = /^(\d+) known gaps/.exec(lines.at(-2) ?? "");
-    if (totals) {
-      matrix = {
-        passed: Number(totals[1]),
-        failed: Number(totals[2]),
-        gaps: Number(gapLine?.[1] ?? 0),
-      };
-    }
+    const result = matrixStep("@sockets/conformance", "conformance");
+    matrix = result;
     step("conformance matrix", result.status ?? 1);
     // The README's support table must say what this run found (its date aside).
     if (conformancePkg.scripts?.["conformance:readme"]) {
@@ -153,6 +153,16 @@ function runTests() {
         pnpm("--filter", "@sockets/conformance", "conformance:readme", "--check"),
       );
     }
+  }
+
+  // Real PostgreSQL drivers (pg + pg-cloudflare, postgres.js) on every runtime, against a
+  // PostgreSQL the app starts itself (installing Debian's postgresql first when it is absent).
+  let drivers = { passed: 0, failed: 0, gaps: 0 };
+  const driversPkg = join(root, "apps", "drivers", "package.json");
+  if (existsSync(driversPkg) && JSON.parse(readFileSync(driversPkg, "utf8")).scripts?.drivers) {
+    const result = matrixStep("@sockets/drivers", "drivers");
+    step("driver matrix", result.status);
+    drivers = result;
   }
 
   // The benchmark smoke run: it must complete, not meet a number (CI is shared and noisy).
@@ -165,9 +175,9 @@ function runTests() {
     step("bench:serve --quick", pnpm("--filter", "@sockets/bench", "bench:serve", "--quick"));
   }
 
-  let passed = matrix.passed;
-  let failed = matrix.failed;
-  let gaps = matrix.gaps;
+  let passed = matrix.passed + drivers.passed;
+  let failed = matrix.failed + drivers.failed;
+  let gaps = matrix.gaps + drivers.gaps;
   for (const file of [machineReport, ltsReport]) {
     if (!existsSync(file)) continue;
     const report = JSON.parse(readFileSync(file, "utf8"));
@@ -185,8 +195,14 @@ function runTests() {
   failed +=
     failedSteps.length === 0
       ? 0
-      : failedSteps.filter((s) => !s.name.startsWith("vitest") && s.name !== "conformance matrix")
-          .length;
+      : failedSteps.filter(
+          (s) =>
+            !s.name.startsWith("vitest") &&
+            s.name !== "conformance matrix" &&
+            s.name !== "driver matrix",
+        ).length;
+  // A step that failed without counting a failed test (a crash, a failed build) still fails the line.
+  if (failedSteps.length > 0 && failed === 0) failed = failedSteps.length;
   console.log(`${gaps} known gaps (each failed exactly as its gap list says)`);
   console.log(`${passed} passed, ${failed} failed`);
   process.exit(failedSteps.length === 0 ? 0 : 1);

@@ -18,6 +18,9 @@ export type OpenTransport = (cancellation: Cancellation) => Promise<Transport>;
 
 type State = "connecting" | "open" | "closed" | "upgraded";
 
+/** What close() returns on a socket that already failed and let go of everything. */
+const RELEASED: Promise<void> = Promise.resolve();
+
 /** Bytes a push transport may deliver ahead of the consumer before it is paused. */
 const READ_HIGH_WATER_MARK = 64 * 1024;
 
@@ -56,6 +59,8 @@ export class SocketImpl implements Socket {
   /** The error the writable must start with, when it was failed before it existed. */
   #writableError: (() => unknown) | null = null;
   #state: State = "connecting";
+  /** True once the socket failed: `closed` is rejected, and close() must not hand that out. */
+  #failed = false;
   #transport: Transport | null = null;
   #upgraded = false;
   #startTlsCalled = false;
@@ -155,6 +160,10 @@ export class SocketImpl implements Socket {
   }
 
   close(reason?: unknown): Promise<void> {
+    // A socket that already failed is released (see #fail): resolve, so
+    // cleanup code and drivers that wait on close() (pg-cloudflare's end())
+    // finish instead of re-throwing the failure. ARCHITECTURE.md, close().
+    if (this.#failed) return RELEASED;
     if (this.#state === "closed" || this.#state === "upgraded") return this.closed;
     const wasConnecting = this.#state === "connecting";
     // The error is made only if someone can see it (a pending `opened`, or a
@@ -244,11 +253,14 @@ export class SocketImpl implements Socket {
     const readSide = this.#readSide!;
     transport.listen(new SocketImpl.#Listener(this, transport, readSide));
     readSide.attach(transport);
-    this.#settleOpened({
-      remoteAddress: formatHostPort(transport.remote.address, transport.remote.port),
-      localAddress: formatHostPort(transport.local.address, transport.local.port),
-      alpn: transport.alpn,
-    });
+    const remoteAddress = formatHostPort(transport.remote.address, transport.remote.port);
+    const { local, alpn } = transport;
+    // A runtime that does not know our end leaves the field out: "" is not an address.
+    this.#settleOpened(
+      local.address === ""
+        ? { remoteAddress, alpn }
+        : { remoteAddress, localAddress: formatHostPort(local.address, local.port), alpn },
+    );
   }
 
   // ---- reading ----------------------------------------------------------
@@ -475,6 +487,7 @@ export class SocketImpl implements Socket {
   #fail(error: unknown): void {
     if (this.#state === "closed" || this.#state === "upgraded") return;
     const wasConnecting = this.#state === "connecting";
+    this.#failed = true;
     this.#release();
     this.#settleOpened(null, error);
     // A failed connection ends reads (SPEC connect step 7); a live one that

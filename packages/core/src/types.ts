@@ -57,8 +57,11 @@ export interface SocketOptions {
 export interface SocketInfo {
   /** `"host:port"` of the peer, IPv6 in brackets. */
   remoteAddress: string;
-  /** `"host:port"` of our end, IPv6 in brackets. */
-  localAddress: string;
+  /**
+   * `"host:port"` of our end, IPv6 in brackets. Absent where the runtime does
+   * not report it (workerd, for outbound sockets): never an empty string.
+   */
+  localAddress?: string;
   /** The ALPN protocol the server chose, or `null`. */
   alpn: string | null;
 }
@@ -78,7 +81,12 @@ export interface Socket {
   readonly upgraded: boolean;
   /** The mode this socket runs in; a socket returned by `startTls()` reports `"on"`. */
   readonly secureTransport: SecureTransport;
-  /** Closes both directions; returns the `closed` promise itself. Idempotent. */
+  /**
+   * Closes both directions; returns the `closed` promise itself. Idempotent.
+   * Never rejects for a failure that came before it: on a socket that has
+   * already failed it resolves once everything is released (`closed` keeps
+   * the failure).
+   */
   close(reason?: unknown): Promise<void>;
   /** Upgrades a `"starttls"` socket to TLS and returns the new TLS socket. */
   startTls(): Socket;

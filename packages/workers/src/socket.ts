@@ -16,6 +16,9 @@ type State = "connecting" | "open" | "closing" | "closed";
 
 const ignore = () => {};
 
+/** What close() returns on a socket that already failed and let go of the connection. */
+const RELEASED: Promise<void> = Promise.resolve();
+
 /**
  * The spec's Socket over a native workerd socket. `readable` and `writable`
  * ARE workerd's own streams: no byte passes through our code. What differs is
@@ -28,8 +31,11 @@ const ignore = () => {};
  *   cloudflare/workerd#2060);
  * - `opened`/`closed` reject with SocketErrors (see errors.ts), `closed` with
  *   the very error of `opened`;
- * - `SocketInfo` always has `localAddress` (`""`: workerd does not report our
- *   end of an outbound socket) and `alpn` (`null`: workerd has no ALPN);
+ * - `SocketInfo` has `alpn` (`null`: workerd has no ALPN), and `localAddress`
+ *   only when workerd reports it (it does not for outbound sockets);
+ * - `close()` on a socket that already failed resolves (`closed` keeps the
+ *   failure), as workerd's own close() does: pg-cloudflare's `end()` waits
+ *   for it;
  * - `signal` and `connectTimeout`, which workerd lacks;
  * - `startTls()`'s preconditions throw core's SocketErrors, and `upgraded` is
  *   true as soon as `startTls()` runs (workerd sets it when the upgrade
@@ -48,6 +54,8 @@ export class WorkerdSocket implements Socket {
   readonly #opened: Deferred<SocketInfo> = deferred();
   readonly #closed: Deferred<void> = deferred();
   #state: State = "connecting";
+  /** True once the socket failed: `closed` is rejected, and close() must not hand that out. */
+  #failed = false;
   #upgraded = false;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #unlinkSignal: (() => void) | undefined;
@@ -101,6 +109,10 @@ export class WorkerdSocket implements Socket {
   }
 
   close(): Promise<void> {
+    // A socket that already failed has let go of the connection (see #fail):
+    // resolve, so pg-cloudflare's end() and `finally { await socket.close() }`
+    // finish instead of re-throwing the failure. ARCHITECTURE.md, close().
+    if (this.#failed) return RELEASED;
     if (this.#upgraded || this.#state === "closing" || this.#state === "closed") return this.closed;
     const native = this.#native;
     if (this.#state === "connecting" || native === null) {
@@ -163,14 +175,14 @@ export class WorkerdSocket implements Socket {
     this.#state = "open";
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    this.#opened.resolve({
-      remoteAddress: info.remoteAddress ?? this.#address.display,
-      // workerd does not report our end of an outbound connection. An empty
-      // string keeps the type a string for code written for every runtime,
-      // and is falsy for code that checks.
-      localAddress: info.localAddress ?? "",
-      alpn: null,
-    });
+    const remoteAddress = info.remoteAddress ?? this.#address.display;
+    // workerd does not report our end of an outbound connection: leave the
+    // field out, as workerd's SocketInfo does ("" is not an address).
+    this.#opened.resolve(
+      info.localAddress === undefined || info.localAddress === ""
+        ? { remoteAddress, alpn: null }
+        : { remoteAddress, localAddress: info.localAddress, alpn: null },
+    );
   }
 
   #onNativeClosed(): void {
@@ -200,6 +212,7 @@ export class WorkerdSocket implements Socket {
   #fail(error: SocketError): void {
     if (this.#state === "closed") return;
     const wasConnecting = this.#state === "connecting";
+    this.#failed = true;
     this.#settle();
     if (wasConnecting) this.#opened.reject(error);
     this.#closed.reject(error);

@@ -148,5 +148,9 @@ export const workerdNativeGaps: KnownGaps = {
     },
     "no sni option: the certificate is verified against the connect hostname, so the mismatch the case asks for never happens",
   ),
+  "close: close() after a failure resolves, and closed keeps the failure": platform(
+    PROXY_FAILED,
+    "close() on a socket whose connection failed rejects with the connection error ('proxy request failed, cannot connect to the specified address') instead of resolving",
+  ),
   ...serverGapsOnWorkerd,
 };

@@ -27,7 +27,10 @@ export interface SubprocessOutcome {
  * Runs the suite in another runtime's process: the configuration goes in
  * through the environment, results come back as lines on stdout.
  */
-export function runSubprocess(run: SubprocessRun, config: RunConfig): Promise<SubprocessOutcome> {
+export function runSubprocess(
+  run: SubprocessRun,
+  config: RunConfig | Record<string, unknown>,
+): Promise<SubprocessOutcome> {
   return new Promise((resolve) => {
     const child = spawn(run.command, run.args, {
       cwd: run.cwd,

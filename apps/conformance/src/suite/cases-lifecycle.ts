@@ -109,6 +109,31 @@ export const closeCases = defineCases("close", {
     await rejectsCode(within(socket.opened, 10_000, "opened"), "ERR_SOCKET_CLOSED", "opened");
     await within(closing, 10_000, "closed");
   },
+  "close() after a failure resolves, and closed keeps the failure": async ({
+    connect,
+    ports,
+    trust,
+  }) => {
+    // pg-cloudflare's end() waits for close() before it emits "close", and
+    // `finally { await socket.close() }` must not re-throw (issue 11).
+    const failures = [
+      ["a refused connection", connect(`127.0.0.1:${ports.refused}`)],
+      [
+        "an untrusted certificate",
+        connect(`localhost:${ports.tlsUntrusted}`, { secureTransport: "on", tls: trust }),
+      ],
+      [
+        "a certificate for another name",
+        connect(`localhost:${ports.tlsWrongName}`, { secureTransport: "on", tls: trust }),
+      ],
+    ] as const;
+    for (const [what, socket] of failures) {
+      await rejects(within(socket.opened, 10_000, `opened (${what})`), `opened (${what})`);
+      await within(socket.close(), 10_000, `close() after ${what}`);
+      await within(socket.close(), 10_000, `a second close() after ${what}`);
+      await rejects(socket.closed, `closed (${what})`);
+    }
+  },
   "opened and closed never cause an unhandled rejection when ignored": async (ctx) => {
     const before = ctx.unhandledRejections();
     ctx.connect(`127.0.0.1:${ctx.ports.refused}`);

@@ -72,7 +72,7 @@ export const serverCases = defineCases("server", {
       equal(accepted.localAddress, `127.0.0.1:${server.port}`, "the handler's localAddress");
       equal(
         portOf(accepted.remoteAddress),
-        portOf(info.localAddress),
+        portOf(info.localAddress ?? ""),
         "the handler's remoteAddress is the client",
       );
       equal(accepted.alpn, null, "no ALPN on plain TCP");

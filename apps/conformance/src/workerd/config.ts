@@ -10,6 +10,8 @@ export interface WorkerdConfigOptions {
   /** File name of the test CA's PEM, beside the config; without it, no certificate is trusted. */
   ca?: string;
   compatibilityDate: string;
+  /** Compatibility flags, e.g. nodejs_compat for code that imports node:* modules. */
+  compatibilityFlags?: readonly string[];
   /** Binding name → environment variable it is read from. */
   envBindings?: Record<string, string>;
 }
@@ -35,7 +37,7 @@ const config :Workerd.Config = (
 
 const worker :Workerd.Worker = (
   modules = [(name = "worker.js", esModule = embed ${str(options.worker)})],
-  compatibilityDate = ${str(options.compatibilityDate)},
+  compatibilityDate = ${str(options.compatibilityDate)},${options.compatibilityFlags?.length ? `\n  compatibilityFlags = [${options.compatibilityFlags.map(str).join(", ")}],` : ""}
   globalOutbound = "loopback",
   bindings = [${bindings}],
 );

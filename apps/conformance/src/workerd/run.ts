@@ -55,6 +55,8 @@ export interface BundleRunOptions {
   name: string;
   /** PEM of a CA to trust; without it, no certificate is trusted. */
   ca?: string;
+  /** Compatibility flags for the worker (none by default). */
+  compatibilityFlags?: readonly string[];
   timeoutMs: number;
 }
 
@@ -69,6 +71,7 @@ export function prepareBundleRun(options: BundleRunOptions): SubprocessRun {
       worker: options.bundle,
       ...(options.ca !== undefined ? { ca: `${name}.ca.pem` } : {}),
       compatibilityDate: workerdCompatibilityDate(),
+      ...(options.compatibilityFlags ? { compatibilityFlags: options.compatibilityFlags } : {}),
       envBindings: { [CONFIG_ENV]: CONFIG_ENV },
     }),
   );

@@ -1,0 +1,27 @@
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { bunBinary } from "@sockets/conformance/binaries";
+import { aliasCloudflareSockets } from "./cloudflare-sockets-alias.js";
+import { cloudflareBuildsOfDrivers, PG_CLOUDFLARE_HINT } from "./resolve-drivers.js";
+import type { RuntimeSetup } from "./types.js";
+
+/** Bun: the bundle imports @sockets/connect, resolved by Bun's `bun` condition. */
+export const bunSetup: RuntimeSetup = {
+  entry: "entry-process.ts",
+  bundle: (scratchDir) => ({
+    platform: "node",
+    plugins: [aliasCloudflareSockets("external", scratchDir)],
+    alias: cloudflareBuildsOfDrivers(),
+    inject: [PG_CLOUDFLARE_HINT],
+  }),
+  run: (scratchDir, bundle, _ca, timeoutMs) => ({
+    command: bunBinary(),
+    // --no-install: resolve from ./node_modules only, never fetch.
+    args: ["--no-install", bundle],
+    cwd: scratchDir,
+    // Bun honours NODE_EXTRA_CA_CERTS (research/runtimes.md).
+    env: { NODE_EXTRA_CA_CERTS: join(scratchDir, "ca.pem"), NO_COLOR: "1" },
+    timeoutMs,
+  }),
+  version: () => `Bun ${spawnSync(bunBinary(), ["--version"], { encoding: "utf8" }).stdout.trim()}`,
+};

@@ -5,7 +5,8 @@
  * the same way and installed with its one dependency from the registry. The
  * tools (vite, rollup, …) are this app's pinned copies, linked into the
  * project's node_modules so the fixture configs import them as a user's do.
- * The fixture app (fixtures/app) is copied to the project's root.
+ * The fixture app (fixtures/app) is copied to the project's root, the
+ * type-check fixture (fixtures/types) to types/.
  */
 import { spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, readdirSync, realpathSync, symlinkSync } from "node:fs";
@@ -15,10 +16,21 @@ import { createScratchProject } from "@sockets/conformance/scratch";
 
 const appDir = fileURLToPath(new URL("..", import.meta.url));
 export const repoRoot = join(appDir, "..", "..");
-const fixtureDir = join(appDir, "fixtures", "app");
+const fixtures = join(appDir, "fixtures");
 
 /** The tools the fixture configs import, linked from this app's node_modules. */
-const TOOLS = ["vite", "vitest", "rollup", "rolldown", "esbuild", "webpack", "@rspack/core", "tsx"];
+const TOOLS = [
+  "vite",
+  "vitest",
+  "rollup",
+  "rolldown",
+  "esbuild",
+  "webpack",
+  "@rspack/core",
+  "tsx",
+  "typescript",
+  "@cloudflare/workers-types",
+];
 
 function run(command: string, args: string[], cwd: string, timeoutMs: number): string {
   const result = spawnSync(command, args, {
@@ -47,7 +59,14 @@ function ensurePnpmOnPath(): void {
   ) as { packageManager: string };
   const where = run(
     "npx",
-    ["--yes", "-p", manifest.packageManager, "node", "-e", "process.stdout.write(require('node:child_process').execSync('command -v pnpm').toString())"],
+    [
+      "--yes",
+      "-p",
+      manifest.packageManager,
+      "node",
+      "-e",
+      "process.stdout.write(require('node:child_process').execSync('command -v pnpm').toString())",
+    ],
     repoRoot,
     180_000,
   ).trim();
@@ -59,7 +78,12 @@ export function createIntegrationsScratch(dir: string): void {
   createScratchProject(repoRoot, dir);
   const tarballs = join(dir, "tarballs");
   const before = new Set(readdirSync(tarballs));
-  run("pnpm", ["pack", "--pack-destination", tarballs], join(repoRoot, "packages", "unplugin"), 120_000);
+  run(
+    "pnpm",
+    ["pack", "--pack-destination", tarballs],
+    join(repoRoot, "packages", "unplugin"),
+    120_000,
+  );
   const tarball = readdirSync(tarballs).find((file) => !before.has(file));
   if (!tarball) throw new Error("pnpm pack wrote no tarball for @sockets/unplugin");
   run(
@@ -73,5 +97,6 @@ export function createIntegrationsScratch(dir: string): void {
     mkdirSync(dirname(link), { recursive: true });
     symlinkSync(realpathSync(join(appDir, "node_modules", tool)), link, "dir");
   }
-  cpSync(fixtureDir, dir, { recursive: true });
+  cpSync(join(fixtures, "app"), dir, { recursive: true });
+  cpSync(join(fixtures, "types"), join(dir, "types"), { recursive: true });
 }

@@ -59,10 +59,12 @@ describe("Vite", () => {
     await runNodeBundle("dist-vite/main.js");
     // Vite keeps @sockets/connect external in an SSR build: each host's own
     // export conditions then pick its backend at run time.
-    const [onBun] = fixtureResults((await node(["--config=/dev/null", "dist-vite/main.js"], bunBinary())).stdout);
+    const [onBun] = fixtureResults(
+      (await node(["--config=/dev/null", "dist-vite/main.js"], bunBinary())).stdout,
+    );
     expectEcho(onBun, "bun");
     const [onDeno] = fixtureResults(
-      (await node(["run", "-A", "--no-config", "dist-vite/main.js"], denoBinary())).stdout,
+      (await node(["run", "-A", "dist-vite/main.js"], denoBinary())).stdout,
     );
     expectEcho(onDeno, "deno");
   });
@@ -99,7 +101,7 @@ describe("Rollup, Rolldown, esbuild, webpack, Rspack (for Node)", () => {
 
   it("webpack (Node API)", async () => {
     await node(["webpack.build.js"]);
-    await runNodeBundle("dist-webpack/main.js");
+    await runNodeBundle("dist-webpack/main.cjs");
   });
 
   it("Rspack (Node API)", async () => {
@@ -138,7 +140,14 @@ describe("for workerd: cloudflare:sockets stays external and workerd provides it
   });
 
   it("vite build with a workerd SSR environment", async () => {
-    await node([bin("vite/bin/vite.js"), "build", "--config", "vite.workerd.config.js", "--logLevel", "warn"]);
+    await node([
+      bin("vite/bin/vite.js"),
+      "build",
+      "--config",
+      "vite.workerd.config.js",
+      "--logLevel",
+      "warn",
+    ]);
     await runInWorkerd("dist-vite-workerd");
   });
 

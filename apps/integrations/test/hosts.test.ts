@@ -4,11 +4,17 @@
  * imports cloudflare:sockets statically and dynamically, echoes through a
  * loopback TCP and TLS server, and reports which backend answered.
  */
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { bunBinary, denoBinary, nodeLtsBinary } from "../src/binaries.js";
-import { describeRun, type FixtureResult, fixtureResults, type RunResult, runTool } from "../src/run.js";
+import {
+  describeRun,
+  type FixtureResult,
+  fixtureResults,
+  type RunResult,
+  runTool,
+} from "../src/run.js";
 import { type FixtureServers, startFixtureServers } from "../src/servers.js";
+import { WITHOUT_INTEGRATION } from "../src/without-integration.js";
 
 const dir = inject("scratchDir");
 let fixture: FixtureServers;
@@ -23,7 +29,11 @@ afterAll(async () => {
 const env = () => ({ FIXTURE_CONFIG: JSON.stringify(fixture.config) });
 
 /** Runs a host command in the scratch project and returns what the fixture printed. */
-async function fixtureRun(command: string, args: string[], expected: number): Promise<FixtureResult[]> {
+async function fixtureRun(
+  command: string,
+  args: string[],
+  expected: number,
+): Promise<FixtureResult[]> {
   const result = await runTool(command, args, { cwd: dir, env: env() });
   expect(result.code, describeRun(result)).toBe(0);
   const results = fixtureResults(result.stdout);
@@ -95,20 +105,9 @@ describe("Deno: the deno.json import map", () => {
   });
 });
 
-/**
- * Without an integration, the runtime's own error is what a user sees: these
- * are the messages the README's troubleshooting table maps to the integration
- * to add (checked in readme.test.ts), so the table cannot drift from them.
- */
-export const WITHOUT_INTEGRATION = {
-  node: /ERR_UNSUPPORTED_ESM_URL_SCHEME/,
-  bun: /Cannot find package 'cloudflare:sockets'/,
-  deno: /ERR_UNSUPPORTED_ESM_URL_SCHEME/,
-} as const;
-
 describe("without the integration", () => {
   const failing = async (command: string, args: string[]): Promise<RunResult> => {
-    const result = await runTool(command, args, { cwd: join(dir), env: env() });
+    const result = await runTool(command, args, { cwd: dir, env: env() });
     expect(result.code, describeRun(result)).not.toBe(0);
     expect(fixtureResults(result.stdout)).toEqual([]);
     return result;
@@ -116,16 +115,16 @@ describe("without the integration", () => {
 
   it("node fails with the error the README maps to the Node hook", async () => {
     const result = await failing(process.execPath, ["main.js"]);
-    expect(result.stderr).toMatch(WITHOUT_INTEGRATION.node);
+    expect(result.stderr).toMatch(WITHOUT_INTEGRATION.node.error);
   });
 
   it("bun fails with the error the README maps to the Bun preload", async () => {
     const result = await failing(bunBinary(), ["--config=/dev/null", "main.js"]);
-    expect(result.stderr).toMatch(WITHOUT_INTEGRATION.bun);
+    expect(result.stderr).toMatch(WITHOUT_INTEGRATION.bun.error);
   });
 
   it("deno fails with the error the README maps to the import map", async () => {
     const result = await failing(denoBinary(), ["run", "-A", "--no-config", "main.js"]);
-    expect(result.stderr).toMatch(WITHOUT_INTEGRATION.deno);
+    expect(result.stderr).toMatch(WITHOUT_INTEGRATION.deno.error);
   });
 });

@@ -10,7 +10,10 @@ import * as sockets from "@sockets/connect";
 
 /** The few members of Bun's plugin API this file uses (no @types/bun in our public types). */
 interface BunPluginBuilder {
-  module(specifier: string, callback: () => { exports: Record<string, unknown>; loader: "object" }): void;
+  module(
+    specifier: string,
+    callback: () => { exports: Record<string, unknown>; loader: "object" },
+  ): void;
 }
 interface BunGlobal {
   plugin(plugin: { name: string; setup(builder: BunPluginBuilder): void }): void;

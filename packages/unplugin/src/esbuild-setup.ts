@@ -5,8 +5,7 @@
  * build targets workerd (wrangler sets `conditions: ["workerd", "worker", "browser"]`).
  * https://esbuild.github.io/plugins/#resolve
  */
-import { missingConnect } from "./rollup-resolve.js";
-import { CLOUDFLARE_SOCKETS, SOCKETS_CONNECT, targetsWorkerd } from "./target.js";
+import { CLOUDFLARE_SOCKETS, missingConnect, SOCKETS_CONNECT, targetsWorkerd } from "./target.js";
 
 type ImportKind =
   | "entry-point"
@@ -23,7 +22,12 @@ interface EsbuildBuild {
   initialOptions: { conditions?: string[] };
   onResolve(
     options: { filter: RegExp },
-    callback: (args: { path: string; importer: string; resolveDir: string; kind: ImportKind }) => Promise<{
+    callback: (args: {
+      path: string;
+      importer: string;
+      resolveDir: string;
+      kind: ImportKind;
+    }) => Promise<{
       path: string;
       external?: boolean;
       sideEffects?: boolean;
@@ -33,7 +37,13 @@ interface EsbuildBuild {
   resolve(
     path: string,
     options: { importer: string; resolveDir: string; kind: ImportKind },
-  ): Promise<{ path: string; external: boolean; sideEffects: boolean; namespace: string; errors: { text: string }[] }>;
+  ): Promise<{
+    path: string;
+    external: boolean;
+    sideEffects: boolean;
+    namespace: string;
+    errors: { text: string }[];
+  }>;
 }
 
 export function esbuildSetup(target: "auto" | "workerd" | "host") {

@@ -34,15 +34,9 @@ export function rollupResolveId(target: "auto" | "workerd" | "host") {
     if (targetsWorkerd(target, this.environment?.config?.resolve?.conditions)) {
       return { id: CLOUDFLARE_SOCKETS, external: true };
     }
+    // Rollup without a resolver plugin (@rollup/plugin-node-resolve) resolves no
+    // bare package: it keeps them all external, and so @sockets/connect too.
     const resolved = await this.resolve(SOCKETS_CONNECT, importer, { skipSelf: true });
-    if (resolved === null) throw missingConnect(importer);
-    return resolved;
+    return resolved ?? { id: SOCKETS_CONNECT, external: true };
   };
-}
-
-/** The error when @sockets/connect is not installed where the importer can see it. */
-export function missingConnect(importer: string | undefined): Error {
-  return new Error(
-    `@sockets/unplugin resolves "cloudflare:sockets" to "@sockets/connect", which could not be resolved${importer ? ` from ${importer}` : ""}: install it (npm install @sockets/connect).`,
-  );
 }

@@ -23,7 +23,9 @@ export const CLOUDFLARE_SOCKETS = "cloudflare:sockets";
 export const SOCKETS_CONNECT = "@sockets/connect";
 
 /** Reads the option, checking it: a typo must not silently pick a target. */
-export function targetOption(options: SocketsPluginOptions | undefined): "auto" | "workerd" | "host" {
+export function targetOption(
+  options: SocketsPluginOptions | undefined,
+): "auto" | "workerd" | "host" {
   const target = options?.target ?? "auto";
   if (target !== "auto" && target !== "workerd" && target !== "host") {
     throw new TypeError(
@@ -40,4 +42,11 @@ export function targetsWorkerd(
 ): boolean {
   if (target !== "auto") return target === "workerd";
   return conditions?.includes(WORKERD_CONDITION) ?? false;
+}
+
+/** The error when @sockets/connect is not installed where the importer can see it (esbuild). */
+export function missingConnect(importer: string | undefined): Error {
+  return new Error(
+    `@sockets/unplugin resolves "cloudflare:sockets" to "@sockets/connect", which could not be resolved${importer ? ` from ${importer}` : ""}: install it (npm install @sockets/connect).`,
+  );
 }

@@ -25,7 +25,10 @@ interface PluginInstance {
 /** The plugin classes webpack (`compiler.webpack`) and Rspack (`compiler.rspack`) both export. */
 interface WebpackLike {
   NormalModuleReplacementPlugin: new (resource: RegExp, replacement: string) => PluginInstance;
-  ExternalsPlugin: new (type: "module" | "import", externals: Record<string, string>) => PluginInstance;
+  ExternalsPlugin: new (
+    type: "module" | "import",
+    externals: Record<string, string>,
+  ) => PluginInstance;
 }
 
 export function applyToWebpackCompiler(

@@ -1,5 +1,5 @@
 /** The loopback echo and TLS echo servers, with a CA made at test time (the conformance suite's). */
-import { createTestPki, startServers, type RunningServers } from "@sockets/conformance/servers";
+import { createTestPki, type RunningServers, startServers } from "@sockets/conformance/servers";
 
 export interface FixtureServers {
   servers: RunningServers;

@@ -6,7 +6,7 @@
  */
 export const WITHOUT_INTEGRATION = {
   node: {
-    error: /ERR_UNSUPPORTED_ESM_URL_SCHEME[^]*Received protocol 'cloudflare:'/,
+    error: /ERR_UNSUPPORTED_ESM_URL_SCHEME[\s\S]*Received protocol 'cloudflare:'/,
     readme: "`ERR_UNSUPPORTED_ESM_URL_SCHEME` … `Received protocol 'cloudflare:'`",
     integration: "node --import @sockets/connect/register",
   },

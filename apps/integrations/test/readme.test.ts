@@ -15,7 +15,7 @@ const start = readme.indexOf("## Running Workers code elsewhere");
 const section = readme.slice(start, readme.indexOf("\n## ", start + 1));
 
 describe("the README section Running Workers code elsewhere", () => {
-  const blocks = [...section.matchAll(/<!-- fixture: (\S+) -->\n```\w*\n([^]*?)```/g)];
+  const blocks = [...section.matchAll(/<!-- fixture: (\S+) -->\n```\w*\n([\s\S]*?)```/g)];
 
   it("has a recipe for each host and bundler, each from a fixture", () => {
     expect(start).toBeGreaterThan(0);

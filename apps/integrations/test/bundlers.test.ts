@@ -124,7 +124,7 @@ describe("for workerd: cloudflare:sockets stays external and workerd provides it
     });
     const { ca: _ca, ...config } = fixture.config;
     const result = await runTool(run.command, run.args, {
-      cwd: run.cwd,
+      cwd: join(dir, outDir),
       env: { SOCKETS_CONFORMANCE_CONFIG: JSON.stringify(config) },
       timeoutMs: run.timeoutMs,
     });

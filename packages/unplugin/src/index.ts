@@ -12,7 +12,7 @@ import { applyToWebpackCompiler } from "./webpack-apply.js";
 
 export type { SocketsPluginOptions } from "./target.js";
 
-export const unpluginFactory: UnpluginFactory<SocketsPluginOptions | undefined> = (options) => {
+export const unpluginFactory: UnpluginFactory<SocketsPluginOptions | undefined, false> = (options) => {
   const target = targetOption(options);
   const resolveId = rollupResolveId(target);
   return {
@@ -28,5 +28,7 @@ export const unpluginFactory: UnpluginFactory<SocketsPluginOptions | undefined> 
 };
 
 /** The plugin for every bundler unplugin supports; the subpath entries export one each. */
-export const sockets = /* #__PURE__ */ createUnplugin(unpluginFactory);
+export const sockets = /* #__PURE__ */ createUnplugin<SocketsPluginOptions | undefined, false>(
+  unpluginFactory,
+);
 export default sockets;

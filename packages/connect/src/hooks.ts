@@ -7,6 +7,9 @@
  * The specifier is re-resolved as `@sockets/connect` from this file (the
  * package's own name, a self-reference), with the importer's conditions, so
  * Node's export conditions still pick the Node backend.
+ *
+ * @packageDocumentation
+ * @module @sockets/connect/hooks
  */
 
 /** The one specifier these hooks answer for. */

@@ -3,6 +3,9 @@
  * `@sockets/connect` for Node.js, Deno and Bun builds, which the bundler then
  * resolves with its own export conditions to the right backend; for workerd
  * builds it stays an external import for workerd to provide.
+ *
+ * @packageDocumentation
+ * @module @sockets/unplugin
  */
 import { createUnplugin, type UnpluginFactory } from "unplugin";
 import { esbuildSetup } from "./esbuild-setup.js";
@@ -12,6 +15,7 @@ import { applyToWebpackCompiler } from "./webpack-apply.js";
 
 export type { SocketsPluginOptions } from "./target.js";
 
+/** The unplugin factory behind every entry, for tools that compose unplugin factories. */
 export const unpluginFactory: UnpluginFactory<SocketsPluginOptions | undefined, false> = (options) => {
   const target = targetOption(options);
   const resolveId = rollupResolveId(target);

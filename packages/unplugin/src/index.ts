@@ -16,7 +16,9 @@ import { applyToWebpackCompiler } from "./webpack-apply.js";
 export type { SocketsPluginOptions } from "./target.js";
 
 /** The unplugin factory behind every entry, for tools that compose unplugin factories. */
-export const unpluginFactory: UnpluginFactory<SocketsPluginOptions | undefined, false> = (options) => {
+export const unpluginFactory: UnpluginFactory<SocketsPluginOptions | undefined, false> = (
+  options,
+) => {
   const target = targetOption(options);
   const resolveId = rollupResolveId(target);
   return {

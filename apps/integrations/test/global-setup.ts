@@ -14,7 +14,12 @@ declare module "vitest" {
 /** Builds the scratch project once for every test file; removes it afterwards. */
 export default function setup(project: TestProject): () => void {
   const dir = mkdtempSync(join(tmpdir(), "sockets-integrations-"));
-  createIntegrationsScratch(dir);
+  try {
+    createIntegrationsScratch(dir);
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
   project.provide("scratchDir", dir);
   return () => rmSync(dir, { recursive: true, force: true });
 }

@@ -70,6 +70,16 @@ describe("Node: node --import @sockets/connect/register", () => {
       expectEcho(result, "node");
     }
   });
+
+  it("inside Vite's dev server (ssrLoadModule and the module runner), without the plugin", async () => {
+    const results = await fixtureRun(
+      process.execPath,
+      [...NODE_HOOK, "vite-dev.js", "vite.hook.config.js"],
+      2,
+    );
+    expect(results.map((r) => r.via)).toEqual(["ssrLoadModule", "module runner"]);
+    for (const { via: _via, ...result } of results) expectEcho(result, "node");
+  });
 });
 
 describe("Bun: the preload", () => {

@@ -23,6 +23,7 @@ describe("the README section Running Workers code elsewhere", () => {
       "bunfig.toml",
       "deno.json",
       "vite.config.js",
+      "vite.hook.config.js",
       "rollup.config.js",
       "rolldown.config.js",
       "esbuild.build.js",

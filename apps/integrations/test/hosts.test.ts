@@ -33,8 +33,9 @@ async function fixtureRun(
   command: string,
   args: string[],
   expected: number,
+  extraEnv: Record<string, string> = {},
 ): Promise<FixtureResult[]> {
-  const result = await runTool(command, args, { cwd: dir, env: env() });
+  const result = await runTool(command, args, { cwd: dir, env: { ...env(), ...extraEnv } });
   expect(result.code, describeRun(result)).toBe(0);
   const results = fixtureResults(result.stdout);
   expect(results, describeRun(result)).toHaveLength(expected);
@@ -61,6 +62,13 @@ describe("Node: node --import @sockets/connect/register", () => {
 
   it("plain node 24 (module.registerHooks)", async () => {
     const [result] = await fixtureRun(nodeLtsBinary(), [...NODE_HOOK, "main.js"], 1);
+    expectEcho(result, "node");
+  });
+
+  it("through NODE_OPTIONS, for a process started by another tool", async () => {
+    const [result] = await fixtureRun(process.execPath, ["main.js"], 1, {
+      NODE_OPTIONS: NODE_HOOK.join(" "),
+    });
     expectEcho(result, "node");
   });
 

@@ -97,6 +97,8 @@ function runTests() {
     pnpm("turbo", "run", "build", "typecheck", "lint", "--output-logs=errors-only"),
   );
   step("biome", pnpm("exec", "biome", "check", "."));
+  // The API reference from the TSDoc comments (typedoc.json): a warning, such as an undocumented export, fails it.
+  step("API reference (TypeDoc, warnings are errors)", pnpm("exec", "typedoc"));
 
   // Every vitest project on the machine's Node (20): core, node, connect, deno, bun, workers, conformance.
   const vitest = join(root, "node_modules", "vitest", "vitest.mjs");

@@ -2,6 +2,9 @@
  * The types every entry of @sockets/connect shares. At run time the package's
  * export conditions load one backend (node, deno, bun, workerd); TypeScript
  * sees this one declaration whichever is chosen.
+ *
+ * @packageDocumentation
+ * @module @sockets/connect
  */
 export * from "@sockets/core";
 

@@ -20,10 +20,15 @@ export const SocketErrorCode = {
   Aborted: "ERR_ABORTED",
   /** This module cannot run on the current JavaScript host. */
   UnsupportedRuntime: "ERR_UNSUPPORTED_RUNTIME",
+  /** Nothing listens on the port: the peer refused the connection. */
   ConnectionRefused: "ECONNREFUSED",
+  /** The peer reset the connection (RST). */
   ConnectionReset: "ECONNRESET",
+  /** The connection (TLS: with its handshake) did not open within `connectTimeout`. */
   TimedOut: "ETIMEDOUT",
+  /** No route to the host. */
   HostUnreachable: "EHOSTUNREACH",
+  /** No route to the host's network. */
   NetworkUnreachable: "ENETUNREACH",
   /** The hostname could not be resolved. */
   NotFound: "ENOTFOUND",

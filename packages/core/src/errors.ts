@@ -9,6 +9,7 @@ const PREFIX = "SocketError: ";
  * runtime's own error as `cause`.
  */
 export class SocketError extends TypeError {
+  /** What failed, stable across runtimes: match on it (see {@link SocketErrorCode}). */
   readonly code: SocketErrorCode;
 
   constructor(code: SocketErrorCode, message: string, options?: { cause?: unknown }) {

@@ -7,7 +7,9 @@
 
 /** `{ hostname, port }`; a bare IPv6 `hostname` is accepted and bracketed for you. */
 export interface SocketAddress {
+  /** A hostname, an IPv4 address, or an IPv6 address (brackets optional). */
   hostname: string;
+  /** The TCP port, 1–65535. */
   port: number;
 }
 
@@ -27,6 +29,7 @@ export interface TlsOptions {
   key?: string;
 }
 
+/** The second argument of `connect()`: the spec's options and the ones drivers need beyond it. */
 export interface SocketOptions {
   /** Default `"off"`. */
   secureTransport?: SecureTransport;
@@ -54,6 +57,7 @@ export interface SocketOptions {
   keepAlive?: boolean | number;
 }
 
+/** What `opened` resolves with once the socket is connected. */
 export interface SocketInfo {
   /** `"host:port"` of the peer, IPv6 in brackets. */
   remoteAddress: string;
@@ -69,9 +73,11 @@ export interface SocketInfo {
 /** What `writable` accepts: bytes, or a string sent as UTF-8 (as workerd does). */
 export type SocketWritableChunk = ArrayBuffer | SharedArrayBuffer | ArrayBufferView | string;
 
+/** A TCP connection, as `connect()` returns it. */
 export interface Socket {
   /** A byte stream (`type: "bytes"`): BYOB readers work; chunks are `Uint8Array`. */
   readonly readable: ReadableStream<Uint8Array>;
+  /** Accepts bytes and strings (sent as UTF-8); `writer.close()` sends FIN. */
   readonly writable: WritableStream<SocketWritableChunk>;
   /** Resolves once connected (TLS: after the handshake); rejects if the connection fails. */
   readonly opened: Promise<SocketInfo>;
@@ -92,4 +98,5 @@ export interface Socket {
   startTls(): Socket;
 }
 
+/** Opens a TCP connection (TLS with `secureTransport: "on"`); returns the {@link Socket} at once. */
 export type Connect = (address: AnySocketAddress, options?: SocketOptions) => Socket;

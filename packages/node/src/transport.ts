@@ -1,5 +1,5 @@
 import type { Socket as NetSocket } from "node:net";
-import type { TLSSocket } from "node:tls";
+import { type TLSSocket, connect as tlsConnect } from "node:tls";
 import type {
   Cancellation,
   Endpoint,
@@ -8,7 +8,7 @@ import type {
   Transport,
   TransportEvents,
 } from "@sockets/core/backend";
-import { upgradeToTls } from "./tls.js";
+import { nodeTlsOptions } from "./tls.js";
 
 /** The connection is usable: 'connect', or 'secureConnect' after a verified handshake. */
 export type ReadyEvent = "connect" | "secureConnect";
@@ -190,6 +190,11 @@ export class NodeTransport implements PushTransport {
     socket.off("data", listeners.data);
     socket.off("end", listeners.end);
     socket.off("close", listeners.close);
-    return upgradeToTls(socket, tls, cancellation);
+    // STARTTLS over the connected socket. `tls.connect({ socket })` is the
+    // form that emits 'secureConnect'; `new tls.TLSSocket(socket)` never does
+    // (https://nodejs.org/api/tls.html#tlsconnectoptions-callback). With
+    // `socket` given, `host` defaults to "localhost": name it explicitly.
+    const secure = tlsConnect({ ...nodeTlsOptions(tls), socket, host: tls.serverName });
+    return NodeTransport.whenReady(secure, "secureConnect", cancellation);
   }
 }

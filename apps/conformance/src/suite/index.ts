@@ -1,4 +1,5 @@
 import { addressCases } from "./cases-address.js";
+import { faultCases, hostileInputCases } from "./cases-faults.js";
 import { closeCases, errorCases, halfOpenCases } from "./cases-lifecycle.js";
 import { streamCases } from "./cases-streams.js";
 import { loadCases, startTlsCases, tlsCases } from "./cases-tls.js";
@@ -17,4 +18,6 @@ export const cases: readonly TestCase[] = [
   ...tlsCases,
   ...startTlsCases,
   ...loadCases,
+  ...faultCases,
+  ...hostileInputCases,
 ];

@@ -232,7 +232,17 @@ export class SocketImpl implements Socket {
         );
       }, connectTimeout);
     }
-    open(this.#attempt).then(
+    let attempt: Promise<Transport>;
+    try {
+      attempt = open(this.#attempt);
+    } catch (error) {
+      // A runtime that throws synchronously from its connect call (Node does
+      // when a polluted Object.prototype feeds it a bad option, found by the
+      // fuzz cases) fails the socket like any other connection error:
+      // connect() itself only ever throws SocketErrors about its arguments.
+      attempt = Promise.reject(error);
+    }
+    attempt.then(
       (transport) => this.#attach(transport),
       (error) => {
         if (this.#state === "connecting") {
@@ -379,16 +389,28 @@ export class SocketImpl implements Socket {
     try {
       pending = transport.write(bytes);
     } catch (error) {
-      throw toSocketError(error, this.#address.display, "io");
+      throw this.#writeFailed(error);
     }
     if (pending === undefined) return this.#wrote();
     this.#gone ??= deferred();
     return Promise.race([pending, this.#gone.promise]).then(
       () => this.#wrote(),
       (error) => {
-        throw toSocketError(error, this.#address.display, "io");
+        throw this.#writeFailed(error);
       },
     );
+  }
+
+  /**
+   * A write the transport refused means the connection is broken: the whole
+   * socket fails with that error, so the write, reads and `closed` all carry
+   * the same one (issue 9, defects 4 and 9; some runtimes report the reset
+   * only to the write and then close as if gracefully).
+   */
+  #writeFailed(error: unknown): SocketError {
+    const failure = toSocketError(error, this.#address.display, "io");
+    if (failure.code !== SocketErrorCode.SocketClosed) this.#fail(failure);
+    return failure;
   }
 
   #wrote(): void {

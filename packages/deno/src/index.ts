@@ -1,6 +1,6 @@
 import { createConnect, unsupportedRuntime } from "@sockets/core/backend";
 import { isDeno } from "./_deno.js";
-import { connectDeno } from "./connector.js";
+import { checkDenoOptions, connectDeno } from "./connector.js";
 
 // Fail at load, with one message, rather than later as "Deno is not defined".
 if (!isDeno()) {
@@ -13,4 +13,8 @@ if (!isDeno()) {
 export * from "@sockets/core";
 
 /** `connect()` from the WinterTC Sockets API, on Deno.connect and Deno.startTls. */
-export const connect = createConnect({ kind: "pull", connect: connectDeno });
+export const connect = createConnect({
+  kind: "pull",
+  connect: connectDeno,
+  checkOptions: checkDenoOptions,
+});

@@ -10,7 +10,7 @@ import {
 } from "@sockets/core/backend";
 import { closeQuietly, type DenoConn, type DenoTcpConn } from "./_deno.js";
 import { type InFlightRead, startNodeTls } from "./node-tls.js";
-import { startTls } from "./tls.js";
+import { type DenoTlsSession, startTls } from "./tls.js";
 
 /** Size of the transport-owned buffer a STARTTLS-capable connection reads through. */
 const DETACHABLE_READ_SIZE = 64 * 1024;
@@ -58,6 +58,11 @@ export class DenoTransport implements PullTransport {
     this.remote = endpoint(conn.remoteAddr);
     this.local = endpoint(conn.localAddr);
     this.#scratch = !kind.secure && kind.upgradable ? new Uint8Array(DETACHABLE_READ_SIZE) : null;
+  }
+
+  /** The transport for a verified native TLS session. */
+  static secured(session: DenoTlsSession): DenoTransport {
+    return new DenoTransport(session.conn, { secure: true, alpn: session.alpn });
   }
 
   listen(events: TransportEvents): void {
@@ -126,7 +131,9 @@ export class DenoTransport implements PullTransport {
     const inFlight = this.#inFlight;
     this.#inFlight = null;
     // Deno.startTls() takes no client certificate; node:tls does.
-    if (inFlight === null && tls.cert === undefined) return startTls(conn, tls, cancellation);
+    if (inFlight === null && tls.cert === undefined) {
+      return startTls(conn, tls, cancellation).then(DenoTransport.secured);
+    }
     return startNodeTls(conn, tls, cancellation, inFlight);
   }
 

@@ -1,5 +1,6 @@
 import { addressCases } from "./cases-address.js";
 import { faultCases, hostileInputCases } from "./cases-faults.js";
+import { fuzzCases } from "./cases-fuzz.js";
 import { closeCases, errorCases, halfOpenCases } from "./cases-lifecycle.js";
 import { streamCases } from "./cases-streams.js";
 import { loadCases, startTlsCases, tlsCases } from "./cases-tls.js";
@@ -20,4 +21,5 @@ export const cases: readonly TestCase[] = [
   ...loadCases,
   ...faultCases,
   ...hostileInputCases,
+  ...fuzzCases,
 ];

@@ -15,7 +15,7 @@ import type { KnownGaps } from "../suite/index.js";
  * backend keeps the native path for now (issue 9, defect 2).
  */
 const NATIVE_HANDSHAKE_NOT_CANCELLABLE =
-  "a cancelled native Deno TLS handshake keeps its TCP connection until the server answers or drops it: expected failure 'not released within 20 s: the <server> server still holds <n> connections'";
+  "a cancelled native Deno TLS handshake keeps its TCP connection until the server answers or drops it: expected failure 'not released within 10 s: the <server> server still holds <n> connections'";
 
 export const denoGaps: KnownGaps = {
   "faults: a server that never answers the handshake: connectTimeout fails it with ETIMEDOUT and releases the connection":

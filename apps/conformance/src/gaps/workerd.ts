@@ -46,4 +46,29 @@ export const workerdGaps: KnownGaps = {
   "startTls: writes queued before startTls() are flushed before the handshake": LOCKED_STARTTLS,
   "startTls: the upgraded connection verifies the certificate against sni":
     "cloudflare:sockets cannot verify another server name: sni is refused with ERR_UNSUPPORTED_OPTION",
+  // Fault and hostile-input cases (issue 9). Each reason ends with the failure expected.
+  "faults: a write made after startTls() in the same tick, a microtask or a macrotask later rejects and never goes out in cleartext": `${LOCKED_STARTTLS}; expected failure: startTls() throws ERR_INVALID_STATE while the case holds the old writer`,
+  "faults: writes still queued when startTls() runs are flushed before the handshake; a write after it is rejected and never sent": `${LOCKED_STARTTLS}; expected failure: startTls() throws ERR_INVALID_STATE while the case holds the old writer`,
+  "faults: close() and abort during a STARTTLS handshake settle and release the connection":
+    "close() and the signal cannot cancel workerd's pending TLS upgrade (cloudflare/workerd#2060): expected failure: close() or opened does not settle within 10 s, or 'not released within 10 s: the starttls server still holds <n> connections'",
+  "faults: a reset mid-download errors reads and closed with ECONNRESET and releases the connection":
+    "workerd's readable errors with Error('Network connection lost.'), not a SocketError; expected failure: 'the read: expected a TypeError, got Error: Network connection lost.'",
+  "faults: a reset mid-upload rejects the write, reads and closed with the same ECONNRESET":
+    "workerd's writable rejects with Error('Network connection lost.'), not a SocketError; expected failure: 'the write: expected a TypeError, got Error: Network connection lost.'",
+  "faults: a FIN or a reset during the TLS handshake fails opened and closed with ECONNRESET": `${GENERIC_CONNECT_ERROR}; expected failure: 'expected "ECONNRESET", got "ERR_CONNECTION_FAILED"'`,
+  "faults: a server that never answers the handshake: connectTimeout fails it with ETIMEDOUT and releases the connection":
+    "workerd keeps a TLS connection whose handshake was abandoned until the server answers or drops it (cloudflare/workerd#2060: close() cannot cancel a pending connection); expected failure: 'not released within 10 s: the silent server still holds 10 connections'",
+  "faults: a server that never answers the handshake: close() and abort settle at once and release the connection":
+    "workerd keeps a TLS connection whose handshake was abandoned until the server answers or drops it (cloudflare/workerd#2060); expected failure: 'not released within 10 s: the silent server still holds <n> connections'",
+  "faults: a name that does not resolve fails with ENOTFOUND": `${GENERIC_CONNECT_ERROR}, a failed lookup included; expected failure: 'expected "ENOTFOUND", got "ERR_CONNECTION_FAILED"'`,
+  "hostile input: options are read from own properties only: a polluted Object.prototype cannot pick the name verified or add trust": `${GENERIC_CONNECT_ERROR}; expected failure: 'inherited sni: expected "ERR_TLS_CERT", got "ERR_CONNECTION_FAILED"' (the connection is refused all the same)`,
+  "hostile input: chunks that are not really bytes, or whose memory is detached, reject with ERR_INVALID_CHUNK":
+    "writable is workerd's own stream (nothing of ours per chunk), and it accepts a detached ArrayBuffer; expected failure: 'a detached ArrayBuffer: expected a rejection with ERR_INVALID_CHUNK, but it resolved'",
+  "hostile input: a chunk whose buffer is transferred while it waits for the connection is rejected, never reported sent":
+    "writable is workerd's own stream, and it fulfils a write whose buffer was transferred; expected failure: 'expected a rejection with ERR_INVALID_CHUNK, but it resolved'",
+  "hostile input: an IP literal in sni is what gets verified":
+    "cloudflare:sockets cannot send or verify another server name; expected failure: connect() throws ERR_UNSUPPORTED_OPTION for sni",
+  "hostile input: NODE_TLS_REJECT_UNAUTHORIZED=0 does not turn verification off": `verification holds (the connection fails), but ${GENERIC_CONNECT_ERROR}; expected failure: 'untrusted: expected "ERR_TLS_CERT", got "ERR_CONNECTION_FAILED"'`,
+  "fuzz: the writable accepts bytes and strings and rejects anything else with a SocketError":
+    "writable is workerd's own stream: a value that is not bytes is rejected with workerd's TypeError without a code, or accepted; expected failure: 'Property failed' on a plain object chunk",
 };

@@ -45,9 +45,8 @@ async function after(moment: Moment): Promise<void> {
 
 /** One STARTTLS upgrade with a write to the old writable at `moment` after startTls() returned. */
 async function writeAroundStartTls({ connect, ports, trust }: SuiteContext, moment: Moment) {
-  const socket = connect(`127.0.0.1:${ports.starttls}`, {
+  const socket = connect(`localhost:${ports.starttls}`, {
     secureTransport: "starttls",
-    sni: "localhost",
     tls: trust,
   });
   const info = await socket.opened;
@@ -84,9 +83,8 @@ export const faultCases = defineCases("faults", {
     },
   "writes still queued when startTls() runs are flushed before the handshake; a write after it is rejected and never sent":
     async ({ connect, ports, trust }) => {
-      const socket = connect(`127.0.0.1:${ports.starttls}`, {
+      const socket = connect(`localhost:${ports.starttls}`, {
         secureTransport: "starttls",
-        sni: "localhost",
         tls: trust,
       });
       const info = await socket.opened;
@@ -227,9 +225,8 @@ export const faultCases = defineCases("faults", {
     const before = await snapshot(connect, ports.control, "starttls");
     for (let i = 0; i < 6; i++) {
       const controller = new AbortController();
-      const socket = connect(`127.0.0.1:${ports.starttls}`, {
+      const socket = connect(`localhost:${ports.starttls}`, {
         secureTransport: "starttls",
-        sni: "localhost",
         tls: trust,
         signal: controller.signal,
       });

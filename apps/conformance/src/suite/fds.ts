@@ -65,7 +65,7 @@ export async function expectReleased(
   what: string,
   slack = 3,
 ): Promise<void> {
-  const deadline = Date.now() + 20_000;
+  const deadline = Date.now() + 10_000;
   let now = before;
   for (;;) {
     now = await snapshot(connect, controlPort, server);
@@ -75,7 +75,7 @@ export async function expectReleased(
     await sleep(100);
   }
   fail(
-    `${what}: not released within 20 s: the ${server} server still holds ${now.open} connections (${before.open} before)` +
+    `${what}: not released within 10 s: the ${server} server still holds ${now.open} connections (${before.open} before)` +
       (now.fds !== null && before.fds !== null
         ? `, ${now.fds} fds open (${before.fds} before)`
         : ""),

@@ -64,4 +64,32 @@ export const workerdNativeGaps: KnownGaps = {
     "with the old writer still locked the upgrade does not happen (the new socket's opened stayed pending for the case's 10 s)",
   "startTls: the upgraded connection verifies the certificate against sni":
     "no sni option: the certificate is verified against the connect hostname, so the mismatch the case asks for never happens",
+  // Fault and hostile-input cases (issue 9). Each reason ends with the failure expected.
+  "faults: a write made after startTls() in the same tick, a microtask or a macrotask later rejects and never goes out in cleartext":
+    "workerd accepts writes to the old writable after startTls() returned; expected failure: 'a write in the same tick as startTls(): expected a rejection with ERR_SOCKET_CLOSED, but it resolved'",
+  "faults: writes still queued when startTls() runs are flushed before the handshake; a write after it is rejected and never sent":
+    "workerd accepts writes to the old writable after startTls() returned; expected failure: 'the late write: expected a rejection with ERR_SOCKET_CLOSED, but it resolved'",
+  "faults: a reset mid-download errors reads and closed with ECONNRESET and releases the connection":
+    "a reset errors reads with Error('Network connection lost.') without a code; expected failure: 'the read: expected a TypeError, got Error: Network connection lost.'",
+  "faults: a reset mid-upload rejects the write, reads and closed with the same ECONNRESET":
+    "a reset rejects the write with Error('Network connection lost.') without a code; expected failure: 'the write: expected a TypeError, got Error: Network connection lost.'",
+  "faults: a FIN or a reset during the TLS handshake fails opened and closed with ECONNRESET": `${GENERIC_CONNECT_ERROR}; expected failure: 'opened: expected a TypeError, got Error: proxy request failed, ...'`,
+  "faults: a server that never answers the handshake: connectTimeout fails it with ETIMEDOUT and releases the connection":
+    "no connect timeout: the option is ignored; expected failure: 'timed out after 20000 ms waiting for opened'",
+  "faults: a server that never answers the handshake: close() and abort settle at once and release the connection": `${PENDING_CONNECT_CLOSE}; expected failure: close() or opened does not settle within 10 s`,
+  "faults: close() and abort during a STARTTLS handshake settle and release the connection": `${PENDING_CONNECT_CLOSE}; expected failure: 'timed out after 10000 ms waiting for close()'`,
+  "faults: a name that does not resolve fails with ENOTFOUND": `${GENERIC_CONNECT_ERROR}, a failed lookup included; expected failure: 'opened: expected a TypeError, got Error: proxy request failed, ...'`,
+  "hostile input: options are read from own properties only: a polluted Object.prototype cannot pick the name verified or add trust": `${GENERIC_CONNECT_ERROR}; expected failure: 'inherited sni: expected a TypeError, got Error: proxy request failed, ...'`,
+  "hostile input: options and addresses that throw when read are rejected synchronously with a SocketError":
+    "workerd lets the options' own error through; expected failure: 'getter: expected a TypeError, got Error: boom'",
+  "hostile input: chunks that are not really bytes, or whose memory is detached, reject with ERR_INVALID_CHUNK":
+    "workerd accepts a detached ArrayBuffer; expected failure: 'a detached ArrayBuffer: expected a rejection with ERR_INVALID_CHUNK, but it resolved'",
+  "hostile input: a chunk whose buffer is transferred while it waits for the connection is rejected, never reported sent":
+    "workerd fulfils a write whose buffer was transferred; expected failure: 'expected a rejection with ERR_INVALID_CHUNK, but it resolved'",
+  "hostile input: an IP literal in sni is what gets verified":
+    "no sni option: it is ignored and the connect hostname is verified; expected failure: 'sni 10.1.2.3: expected a rejection with ERR_TLS_CERT, but it resolved'",
+  "hostile input: NODE_TLS_REJECT_UNAUTHORIZED=0 does not turn verification off": `verification holds (the connection fails), but ${GENERIC_CONNECT_ERROR}; expected failure: 'untrusted: expected a TypeError, got Error: proxy request failed, ...'`,
+  "fuzz: connect() with arbitrary addresses and options returns a Socket or throws a SocketError synchronously, and every promise settles": `${PLAIN_TYPE_ERRORS}; expected failure: 'Property failed after 1 tests'`,
+  "fuzz: the writable accepts bytes and strings and rejects anything else with a SocketError":
+    "workerd's writable rejects a value that is not bytes with a TypeError without a code, or accepts it; expected failure: 'Property failed' on a plain object chunk",
 };

@@ -15,9 +15,13 @@ const { packageManager } = JSON.parse(readFileSync(join(root, "package.json"), "
 const pnpmVersion = packageManager.replace(/^pnpm@/, "");
 const [task = "test", ...rest] = process.argv.slice(2);
 
+// Turbo's telemetry banner would otherwise land in every command's output
+// (https://turborepo.com/docs/telemetry); nothing here should phone home.
+const env = { ...process.env, TURBO_TELEMETRY_DISABLED: "1" };
+
 function run(command, args, options = {}) {
   console.log(`\n$ ${[command, ...args].join(" ")}`);
-  const result = spawnSync(command, args, { cwd: root, stdio: "inherit", ...options });
+  const result = spawnSync(command, args, { cwd: root, stdio: "inherit", env, ...options });
   if (result.error) console.error(result.error.message);
   return result.status ?? 1;
 }

@@ -24,6 +24,20 @@ function notWritable(): SocketError {
 }
 
 /**
+ * What a close we did not ask for means. Bun sometimes reports a peer's reset
+ * during an upload as a `close` with no error, and a write as -1 before that
+ * (9 of 20 runs in Bun 1.4.5; issue 9, defect 4). A graceful end always
+ * brings the peer's FIN (`end`) or follows our own shutdown(), so a close
+ * with neither is a reset.
+ */
+function resetByPeer(): Error {
+  return Object.assign(
+    new Error("The connection was reset: it closed without the peer's FIN or our shutdown."),
+    { code: "ECONNRESET" },
+  );
+}
+
+/**
  * A connected Bun socket as a core transport. Sockets are opened with
  * `allowHalfOpen: true` so Bun never closes our side on the peer's FIN; core
  * implements the spec's `allowHalfOpen: false`.
@@ -40,6 +54,9 @@ export class BunTransport implements PushTransport, LinkTarget {
   #released = false;
   /** Set on a listener's accepted sockets: upgrade() serves the handshake with the listener's keypair. */
   readonly #serverTls: BunServerTlsOptions | null;
+  /** The peer's FIN arrived, or we sent ours: a close without an error is then graceful. */
+  #finSeen = false;
+  #shutDown = false;
 
   constructor(socket: BunSocket<Link>, serverTls: BunServerTlsOptions | null = null) {
     this.#socket = socket;
@@ -68,7 +85,7 @@ export class BunTransport implements PushTransport, LinkTarget {
     const written = this.#socket.write(pending.rest);
     if (written < 0) {
       this.#pending = null;
-      pending.reject(notWritable());
+      pending.reject(this.#closedUnderUs());
     } else if (written === pending.rest.byteLength) {
       this.#pending = null;
       pending.resolve();
@@ -78,10 +95,12 @@ export class BunTransport implements PushTransport, LinkTarget {
   }
 
   onEnd(): void {
+    this.#finSeen = true;
     this.#events?.end();
   }
 
-  onClose(error: Error | undefined): void {
+  onClose(closeError: Error | undefined): void {
+    const error = closeError ?? (this.#finSeen || this.#shutDown ? undefined : resetByPeer());
     if (this.#pending !== null) this.#failPending(error ?? notWritable());
     // After our shutdown(), the peer's FIN shows up as a `close` with no `end`
     // (measured in Bun 1.4.5): core reads a clean close as EOF as well.
@@ -110,7 +129,7 @@ export class BunTransport implements PushTransport, LinkTarget {
     // ours to send on `drain` (https://bun.com/docs/runtime/networking/tcp#buffering).
     const written = this.#socket.write(chunk);
     if (written === chunk.byteLength) return;
-    if (written < 0) throw notWritable();
+    if (written < 0) throw this.#closedUnderUs();
     return new Promise((resolve, reject) => {
       this.#pending = { rest: chunk.subarray(written), resolve, reject };
     });
@@ -121,6 +140,7 @@ export class BunTransport implements PushTransport, LinkTarget {
     // whole socket, allowHalfOpen or not (measured in Bun 1.4.5; oven-sh/bun
     // PR #35947 to change that was closed).
     if (this.#released || this.#socket.readyState < 1) return;
+    this.#shutDown = true;
     this.#socket.shutdown();
   }
 
@@ -163,6 +183,11 @@ export class BunTransport implements PushTransport, LinkTarget {
       return Promise.reject(error);
     }
     return link.whenReady(cancellation).then((secure) => new BunTransport(secure));
+  }
+
+  /** Why a write found the socket closed: a reset, unless the close was graceful. */
+  #closedUnderUs(): Error {
+    return this.#released || this.#finSeen || this.#shutDown ? notWritable() : resetByPeer();
   }
 
   #failPending(error: unknown): void {

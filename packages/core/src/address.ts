@@ -1,5 +1,6 @@
 import { SocketErrorCode } from "./error-codes.js";
-import { SocketError } from "./errors.js";
+import { isSocketError, SocketError } from "./errors.js";
+import { ownProperties } from "./own.js";
 import type { AnySocketAddress } from "./types.js";
 
 /** A validated destination. */
@@ -24,8 +25,12 @@ const LABEL = "[A-Za-z0-9_](?:[A-Za-z0-9\\-_]{0,61}[A-Za-z0-9_])?";
 const HOSTNAME = new RegExp(`^${LABEL}(?:\\.${LABEL})*\\.?$`);
 const DIGITS = /^[0-9]+$/;
 
-function invalid(message: string): SocketError {
-  return new SocketError(SocketErrorCode.InvalidAddress, message);
+function invalid(message: string, cause?: unknown): SocketError {
+  return new SocketError(
+    SocketErrorCode.InvalidAddress,
+    message,
+    cause === undefined ? undefined : { cause },
+  );
 }
 
 /** Formats `host:port`, bracketing IPv6. */
@@ -33,15 +38,32 @@ export function formatHostPort(hostname: string, port: number): string {
   return hostname.includes(":") ? `[${hostname}]:${port}` : `${hostname}:${port}`;
 }
 
-/** Parses and validates what `connect()` was given. Throws a SocketError naming the problem. */
+/**
+ * Parses and validates what `connect()` was given. Throws a SocketError naming
+ * the problem, also when reading the address throws (a getter, a Proxy trap).
+ */
 export function parseAddress(address: AnySocketAddress): ParsedAddress {
+  try {
+    return parse(address);
+  } catch (error) {
+    if (isSocketError(error)) throw error;
+    throw invalid(
+      `Reading the address threw (${error instanceof Error ? error.message : "a non-Error value"}): pass "host:port" or a plain { hostname, port } object.`,
+      error,
+    );
+  }
+}
+
+function parse(address: AnySocketAddress): ParsedAddress {
   if (typeof address === "string") return parseAddressString(address);
   if (address === null || typeof address !== "object") {
     throw invalid(
       `connect() needs an address: a "host:port" string or { hostname, port }, got ${describe(address)}.`,
     );
   }
-  const { hostname, port } = address as { hostname?: unknown; port?: unknown };
+  // Own properties only: an inherited Object.prototype.hostname must not
+  // pick the destination (issue 9, defect 3).
+  const { hostname, port } = ownProperties(address);
   if (typeof hostname !== "string" || hostname.length === 0) {
     throw invalid(
       `The address is missing a hostname: pass { hostname, port } with a non-empty string hostname (got ${describe(hostname)}).`,

@@ -35,6 +35,10 @@ const DENO_NAMES: Record<string, SocketErrorCode> = {
   PermissionDenied: SocketErrorCode.PermissionDenied,
   AddrNotAvailable: SocketErrorCode.HostUnreachable,
   NotFound: SocketErrorCode.NotFound,
+  // The peer closed during the TLS handshake: Node and Bun report ECONNRESET
+  // for the same failure (issue 9, defect 10). Reads of an established TLS
+  // connection treat it as EOF before it gets here (deno transport.ts).
+  UnexpectedEof: SocketErrorCode.ConnectionReset,
 };
 
 const ERRNO_CODES: Record<string, SocketErrorCode> = {
@@ -94,6 +98,11 @@ export function codeOf(error: unknown): SocketErrorCode | null {
   }
   if (typeof e.message === "string" && /certificate|self[- ]signed/i.test(e.message)) {
     return SocketErrorCode.TlsCertificate;
+  }
+  // Deno reports a failed name lookup as a plain Error with getaddrinfo's
+  // text; Node and Bun say ENOTFOUND (issue 9, defect 10).
+  if (typeof e.message === "string" && /failed to lookup address information/i.test(e.message)) {
+    return SocketErrorCode.NotFound;
   }
   return null;
 }

@@ -1,6 +1,7 @@
 import { describe, isHostname, isIPv6 } from "./address.js";
 import { SocketErrorCode } from "./error-codes.js";
-import { SocketError } from "./errors.js";
+import { isSocketError, SocketError } from "./errors.js";
+import { ownElements, ownProperties } from "./own.js";
 import type { SecureTransport, SocketOptions } from "./types.js";
 
 /** TLS settings a backend applies when it starts a handshake. */
@@ -49,24 +50,51 @@ const KNOWN_OPTIONS = new Set([
 const KNOWN_TLS_OPTIONS = new Set(["ca", "cert", "key"]);
 const MODES: readonly SecureTransport[] = ["off", "on", "starttls"];
 
-function invalid(message: string): SocketError {
-  return new SocketError(SocketErrorCode.InvalidOption, message);
+/**
+ * The longest delay timers honour: setTimeout clamps anything above 2^31 - 1 ms
+ * to 1 ms (https://developer.mozilla.org/en-US/docs/Web/API/Window/setTimeout#maximum_delay_value),
+ * so a larger connectTimeout would fire at once (issue 9, defect 5).
+ */
+export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
+function invalid(message: string, cause?: unknown): SocketError {
+  return new SocketError(
+    SocketErrorCode.InvalidOption,
+    message,
+    cause === undefined ? undefined : { cause },
+  );
 }
 
-/** Validates `connect()`'s options; throws a SocketError that names the bad option. */
+/**
+ * Validates `connect()`'s options; throws a SocketError that names the bad
+ * option. Only own properties count (see own.ts), and an options object that
+ * throws while being read (a getter, a Proxy trap) is an invalid option too.
+ */
 export function resolveOptions(options: SocketOptions | undefined): ResolvedOptions {
-  if (options === undefined || options === null) options = {};
-  if (typeof options !== "object") {
-    throw invalid(`connect()'s options must be an object, got ${describe(options)}.`);
+  try {
+    return resolve(options);
+  } catch (error) {
+    if (isSocketError(error)) throw error;
+    throw invalid(
+      `Reading connect()'s options threw (${error instanceof Error ? error.message : "a non-Error value"}): pass a plain object.`,
+      error,
+    );
   }
-  for (const key of Object.keys(options)) {
+}
+
+function resolve(input: SocketOptions | undefined): ResolvedOptions {
+  if (input === undefined || input === null) input = {};
+  if (typeof input !== "object") {
+    throw invalid(`connect()'s options must be an object, got ${describe(input)}.`);
+  }
+  const o = ownProperties(input);
+  for (const key of Object.keys(o)) {
     // An unknown key is most often a typo (`secureTransprt: "on"`): ignoring it
     // would silently connect in plain text.
     if (!KNOWN_OPTIONS.has(key)) {
       throw invalid(`Unknown option "${key}". Known options: ${[...KNOWN_OPTIONS].join(", ")}.`);
     }
   }
-  const o = options as Record<string, unknown>;
   const secureTransport = o.secureTransport ?? "off";
   if (typeof secureTransport !== "string" || !MODES.includes(secureTransport as SecureTransport)) {
     throw invalid(
@@ -111,7 +139,7 @@ export function resolveOptions(options: SocketOptions | undefined): ResolvedOpti
     if (typeof o.tls !== "object") {
       throw invalid(`The tls option must be an object { ca, cert, key }, got ${describe(o.tls)}.`);
     }
-    const t = o.tls as Record<string, unknown>;
+    const t = ownProperties(o.tls);
     for (const k of Object.keys(t)) {
       if (!KNOWN_TLS_OPTIONS.has(k)) {
         throw invalid(
@@ -138,9 +166,9 @@ export function resolveOptions(options: SocketOptions | undefined): ResolvedOpti
   let connectTimeout: number | undefined;
   if (o.connectTimeout !== undefined && o.connectTimeout !== null) {
     const t = o.connectTimeout;
-    if (typeof t !== "number" || !Number.isFinite(t) || t <= 0) {
+    if (typeof t !== "number" || !Number.isFinite(t) || t <= 0 || t > MAX_TIMEOUT_MS) {
       throw invalid(
-        `The connectTimeout option must be a positive number of milliseconds, got ${describe(t)}.`,
+        `The connectTimeout option must be a positive number of milliseconds up to ${MAX_TIMEOUT_MS} (about 24.8 days), got ${describe(t)}.`,
       );
     }
     connectTimeout = t;
@@ -204,8 +232,9 @@ function validateAlpn(value: unknown): readonly string[] {
   if (!Array.isArray(value)) {
     throw invalid(`The alpn option must be an array of protocol names, got ${describe(value)}.`);
   }
+  const items = ownElements(value);
   const encoder = new TextEncoder();
-  for (const item of value) {
+  for (const item of items) {
     // RFC 7301: each protocol name is 1 to 255 bytes.
     if (typeof item !== "string" || item.length === 0 || encoder.encode(item).length > 255) {
       throw invalid(
@@ -213,13 +242,13 @@ function validateAlpn(value: unknown): readonly string[] {
       );
     }
   }
-  return Object.freeze([...(value as string[])]);
+  return Object.freeze(items as string[]);
 }
 
 function validateCa(value: unknown): readonly string[] {
   if (value === undefined || value === null) return [];
-  const list = typeof value === "string" ? [value] : value;
-  if (!Array.isArray(list) || list.length === 0) {
+  const list = typeof value === "string" ? [value] : Array.isArray(value) ? ownElements(value) : [];
+  if (list.length === 0) {
     throw invalid(
       `The tls.ca option must be a PEM string or a non-empty array of them, got ${describe(value)}.`,
     );

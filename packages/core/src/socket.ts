@@ -1,6 +1,6 @@
 import { formatHostPort, type ParsedAddress } from "./address.js";
 import { type Cancellation, CancelSource } from "./cancellation.js";
-import { chunkSize, toBytes } from "./chunk.js";
+import { chunkSize, detachedChunk, toBytes } from "./chunk.js";
 import { type Deferred, deferred } from "./deferred.js";
 import { SocketErrorCode } from "./error-codes.js";
 import { toSocketError } from "./error-mapping.js";
@@ -70,6 +70,14 @@ export class SocketImpl implements Socket {
   /** Chunks accepted by `writable` (counted by the queuing strategy) and chunks fully handed to the transport. */
   #enqueued = 0;
   #written = 0;
+  /** Chunks the writable has handed to its sink so far, counted as they arrive. */
+  #sinkWrites = 0;
+  /**
+   * The last chunk the plaintext writable may still send: set by startTls() to
+   * what was accepted before it. Anything written after startTls() returned
+   * must never go out in cleartext (issue 9, defect 1).
+   */
+  #writeLimit = Number.POSITIVE_INFINITY;
   #flushWaiters: { upTo: number; resolve: () => void }[] = [];
   #timer: ReturnType<typeof setTimeout> | undefined;
   #unlinkSignal: (() => void) | undefined;
@@ -195,6 +203,11 @@ export class SocketImpl implements Socket {
     this.#startTlsCalled = true;
     this.#upgraded = true;
     const upTo = this.#enqueued;
+    this.#writeLimit = upTo;
+    // Nothing accepted is still waiting: detach the old writable now, so a
+    // write in this same tick or a microtask later rejects at once. Otherwise
+    // #write rejects each chunk past the limit when the stream reaches it.
+    if (this.#written >= upTo) this.#errorWritable(this.#notWritable());
     const settings = tlsSettings(this.#options, this.#address.hostname);
     return new SocketImpl(this.#address, this.#options, "on", this.#readMode, (cancellation) =>
       this.#handOver(upTo, settings, cancellation),
@@ -232,7 +245,17 @@ export class SocketImpl implements Socket {
         );
       }, connectTimeout);
     }
-    open(this.#attempt).then(
+    let attempt: Promise<Transport>;
+    try {
+      attempt = open(this.#attempt);
+    } catch (error) {
+      // A runtime that throws synchronously from its connect call (Node does
+      // when a polluted Object.prototype feeds it a bad option, found by the
+      // fuzz cases) fails the socket like any other connection error:
+      // connect() itself only ever throws SocketErrors about its arguments.
+      attempt = Promise.reject(error);
+    }
+    attempt.then(
       (transport) => this.#attach(transport),
       (error) => {
         if (this.#state === "connecting") {
@@ -340,6 +363,9 @@ export class SocketImpl implements Socket {
           return socket.#closeWritable();
         },
         abort() {
+          // Aborting the plaintext writable after startTls() discards what it
+          // still holds; the connection itself belongs to the TLS socket now.
+          if (socket.#upgraded) return;
           return socket.#closeWritable();
         },
       },
@@ -356,14 +382,20 @@ export class SocketImpl implements Socket {
   }
 
   #write(chunk: SocketWritableChunk): void | Promise<void> {
+    if (++this.#sinkWrites > this.#writeLimit) throw this.#notWritable();
     const bytes = toBytes(chunk);
     if (bytes.byteLength === 0) return this.#wrote();
     const transport = this.#transport;
     if (transport !== null && this.#state === "open") return this.#send(transport, bytes);
     // Not connected yet: the stream holds later chunks until this one is sent.
+    const length = bytes.byteLength;
     return this.opened.then(() => {
       const t = this.#transport;
       if (t === null || this.#state !== "open") throw this.#notWritable();
+      // The caller may have transferred the buffer while we waited: its view
+      // now reads as empty. Report it rather than fulfil a write of nothing
+      // (issue 9, defect 8).
+      if (bytes.byteLength !== length) throw detachedChunk();
       return this.#send(t, bytes);
     });
   }
@@ -373,16 +405,28 @@ export class SocketImpl implements Socket {
     try {
       pending = transport.write(bytes);
     } catch (error) {
-      throw toSocketError(error, this.#address.display, "io");
+      throw this.#writeFailed(error);
     }
     if (pending === undefined) return this.#wrote();
     this.#gone ??= deferred();
     return Promise.race([pending, this.#gone.promise]).then(
       () => this.#wrote(),
       (error) => {
-        throw toSocketError(error, this.#address.display, "io");
+        throw this.#writeFailed(error);
       },
     );
+  }
+
+  /**
+   * A write the transport refused means the connection is broken: the whole
+   * socket fails with that error, so the write, reads and `closed` all carry
+   * the same one (issue 9, defects 4 and 9; some runtimes report the reset
+   * only to the write and then close as if gracefully).
+   */
+  #writeFailed(error: unknown): SocketError {
+    const failure = toSocketError(error, this.#address.display, "io");
+    if (failure.code !== SocketErrorCode.SocketClosed) this.#fail(failure);
+    return failure;
   }
 
   #wrote(): void {
@@ -405,6 +449,8 @@ export class SocketImpl implements Socket {
   }
 
   async #closeWritable(): Promise<void> {
+    // After startTls() the connection belongs to the TLS socket: no FIN from here.
+    if (this.#upgraded) throw this.#notWritable();
     await this.opened;
     const transport = this.#transport;
     if (transport === null || this.#state !== "open") throw this.#notWritable();
@@ -433,7 +479,7 @@ export class SocketImpl implements Socket {
   #notWritable(): SocketError {
     return new SocketError(
       SocketErrorCode.SocketClosed,
-      this.#state === "upgraded"
+      this.#upgraded
         ? "This socket was upgraded by startTls(): write to the socket startTls() returned."
         : `The socket to ${this.#address.display} is closed.`,
     );
@@ -488,7 +534,9 @@ export class SocketImpl implements Socket {
     if (this.#state === "closed" || this.#state === "upgraded") return;
     const wasConnecting = this.#state === "connecting";
     this.#failed = true;
-    this.#release();
+    // A write waiting on backpressure rejects with the failure itself, as
+    // reads and `closed` do (issue 9, defect 9).
+    this.#release(error);
     this.#settleOpened(null, error);
     // A failed connection ends reads (SPEC connect step 7); a live one that
     // breaks errors them, so a read loop learns why.
@@ -498,8 +546,8 @@ export class SocketImpl implements Socket {
     this.#closed.reject(error);
   }
 
-  /** Leaves the open states for good and lets go of the connection. */
-  #release(): void {
+  /** Leaves the open states for good and lets go of the connection; `failure` is what pending writes reject with. */
+  #release(failure?: unknown): void {
     const wasConnecting = this.#state === "connecting";
     this.#state = "closed";
     clearTimeout(this.#timer);
@@ -515,10 +563,11 @@ export class SocketImpl implements Socket {
       );
     }
     this.#gone?.reject(
-      new SocketError(
-        SocketErrorCode.SocketClosed,
-        `The socket to ${this.#address.display} is closed.`,
-      ),
+      failure ??
+        new SocketError(
+          SocketErrorCode.SocketClosed,
+          `The socket to ${this.#address.display} is closed.`,
+        ),
     );
     const transport = this.#transport;
     this.#transport = null;

@@ -20,7 +20,6 @@ export async function connectDeno({
   tls,
   cancellation,
 }: ConnectRequest): Promise<Transport> {
-  checkOptions(options);
   // The signal aborts the attempt (https://docs.deno.com/api/deno/~/Deno.ConnectOptions).
   const conn = await deno().connect({
     hostname: address.hostname,
@@ -43,11 +42,14 @@ export async function connectDeno({
   }
   // Deno's native TLS takes no client certificate: node:tls does (node-tls.ts).
   if (tls.cert !== undefined) return startNodeTls(conn, tls, cancellation, null);
-  return startTls(conn, tls, cancellation);
+  return DenoTransport.secured(await startTls(conn, tls, cancellation));
 }
 
-/** Options Deno cannot honour are refused, never ignored. */
-function checkOptions(options: ResolvedOptions): void {
+/**
+ * Options Deno cannot honour are refused, never ignored; `connect()` calls
+ * this synchronously (issue 9, defect 11).
+ */
+export function checkDenoOptions(options: ResolvedOptions): void {
   if (options.keepAlive !== false && options.keepAlive > 0) {
     throw new SocketError(
       SocketErrorCode.UnsupportedOption,

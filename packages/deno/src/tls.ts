@@ -1,6 +1,11 @@
-import type { Cancellation, TlsSettings, Transport } from "@sockets/core/backend";
+import type { Cancellation, TlsSettings } from "@sockets/core/backend";
 import { closeQuietly, type DenoTcpConn, type DenoTlsConn, deno } from "./_deno.js";
-import { DenoTransport } from "./transport.js";
+
+/** A verified Deno TLS connection and the ALPN protocol the server chose. */
+export interface DenoTlsSession {
+  readonly conn: DenoTlsConn;
+  readonly alpn: string | null;
+}
 
 /**
  * Deno's native TLS over a connected `Deno.TcpConn`, for secureTransport "on"
@@ -12,13 +17,15 @@ import { DenoTransport } from "./transport.js";
  *
  * `hostname` is the name verified: an IP literal is checked against the
  * certificate's IP SANs and sends no SNI (rustls). `caCerts` are added to
- * Deno's roots. The connection is consumed: on failure it is closed.
+ * Deno's roots. The connection is consumed: on failure it is closed. The
+ * caller wraps the session in a transport (transport.ts imports this module,
+ * never the other way round).
  */
 export async function startTls(
   conn: DenoTcpConn,
   tls: TlsSettings,
   cancellation: Cancellation,
-): Promise<Transport> {
+): Promise<DenoTlsSession> {
   let secure: DenoTlsConn;
   try {
     cancellation.throwIfCancelled();
@@ -32,7 +39,7 @@ export async function startTls(
     throw error;
   }
   const { alpnProtocol } = await handshake(secure, cancellation);
-  return new DenoTransport(secure, { secure: true, alpn: alpnProtocol });
+  return { conn: secure, alpn: alpnProtocol };
 }
 
 /**

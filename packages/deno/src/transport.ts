@@ -10,6 +10,7 @@ import {
 } from "@sockets/core/backend";
 import { closeQuietly, type DenoConn, type DenoTcpConn } from "./_deno.js";
 import { type InFlightRead, startNodeTls } from "./node-tls.js";
+import { type DenoTlsSession, startTls } from "./tls.js";
 
 /** Serves the TLS handshake on an accepted connection (a listener's STARTTLS). */
 export type DenoServerUpgrade = (
@@ -17,8 +18,6 @@ export type DenoServerUpgrade = (
   inFlight: InFlightRead | null,
   cancellation: Cancellation,
 ) => Promise<Transport>;
-
-import { startTls } from "./tls.js";
 
 /** Size of the transport-owned buffer a STARTTLS-capable connection reads through. */
 const DETACHABLE_READ_SIZE = 64 * 1024;
@@ -71,6 +70,11 @@ export class DenoTransport implements PullTransport {
     this.remote = endpoint(conn.remoteAddr);
     this.local = endpoint(conn.localAddr);
     this.#scratch = !kind.secure && kind.upgradable ? new Uint8Array(DETACHABLE_READ_SIZE) : null;
+  }
+
+  /** The transport for a verified native TLS session. */
+  static secured(session: DenoTlsSession): DenoTransport {
+    return new DenoTransport(session.conn, { secure: true, alpn: session.alpn });
   }
 
   listen(events: TransportEvents): void {
@@ -140,7 +144,9 @@ export class DenoTransport implements PullTransport {
     this.#inFlight = null;
     if (this.#serverUpgrade !== null) return this.#serverUpgrade(conn, inFlight, cancellation);
     // Deno.startTls() takes no client certificate; node:tls does.
-    if (inFlight === null && tls.cert === undefined) return startTls(conn, tls, cancellation);
+    if (inFlight === null && tls.cert === undefined) {
+      return startTls(conn, tls, cancellation).then(DenoTransport.secured);
+    }
     return startNodeTls(conn, tls, cancellation, inFlight);
   }
 

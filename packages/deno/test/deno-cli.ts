@@ -30,7 +30,8 @@ export function denoRunArgs(entry: string, ...scriptArgs: string[]): string[] {
     "--cached-only",
     "--no-remote",
     "--no-lock",
-    "--allow-net=127.0.0.1,localhost,[::1]",
+    // no-such-host.invalid: the conformance suite's DNS failure case (it never resolves).
+    "--allow-net=127.0.0.1,localhost,[::1],no-such-host.invalid",
     "--allow-env",
     "--allow-read",
     join(testDir, entry),

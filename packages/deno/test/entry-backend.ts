@@ -301,9 +301,9 @@ const checks: Record<string, () => Promise<void>> = {
   },
   "keepAlive with an initial delay is refused with ERR_UNSUPPORTED_OPTION; keepAlive: true works":
     async () => {
-      const refused = connect(`127.0.0.1:${config.ports.echo}`, { keepAlive: 30_000 });
+      // Thrown by connect() itself, as every other option error is.
       try {
-        await within(refused.opened, 10_000, "opened");
+        connect(`127.0.0.1:${config.ports.echo}`, { keepAlive: 30_000 });
         throw new Error("keepAlive: 30000 was accepted, but Deno cannot set the delay");
       } catch (error) {
         check(

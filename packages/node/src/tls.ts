@@ -1,15 +1,20 @@
-import type { Socket as NetSocket } from "node:net";
 import { isIP } from "node:net";
 import * as nodeTls from "node:tls";
 import {
   type ConnectionOptions,
+  checkServerIdentity,
   createSecureContext,
+  type PeerCertificate,
   rootCertificates,
   type SecureContext,
-  connect as tlsConnect,
 } from "node:tls";
-import type { Cancellation, TlsSettings, Transport } from "@sockets/core/backend";
-import { NodeTransport } from "./transport.js";
+import type { TlsSettings } from "@sockets/core/backend";
+
+/*
+ * How node:tls is configured for core's TLS settings: trust, client
+ * certificates, the name verified. Connecting is transport.ts's job (it
+ * imports this module; this one imports nothing of ours back).
+ */
 
 /**
  * Building a SecureContext parses every trusted root (about 150 with the
@@ -58,29 +63,18 @@ function secureContextFor(tls: TlsSettings): SecureContext {
 
 /** node:tls options for core's TLS settings. */
 export function nodeTlsOptions(tls: TlsSettings): ConnectionOptions {
+  const name = tls.serverName;
   return {
-    // RFC 6066 forbids an IP literal as SNI (Node warns, DEP0123); without a
-    // servername Node checks the certificate against `host`, i.e. the IP SANs.
-    servername: isIP(tls.serverName) ? undefined : tls.serverName,
+    // RFC 6066 forbids an IP literal as SNI (Node warns, DEP0123), so none is sent.
+    servername: isIP(name) ? undefined : name,
+    // Without a servername Node would check the certificate against `host`,
+    // the address connected to, not the IP given as sni; Deno and Bun check
+    // the sni (issue 9, defect 6). So the name is always named here, and
+    // Node's own check runs on it (https://nodejs.org/api/tls.html#tlscheckserveridentityhostname-cert).
+    checkServerIdentity: (_host: string, cert: PeerCertificate) => checkServerIdentity(name, cert),
     secureContext: secureContextFor(tls),
     ALPNProtocols: tls.alpn.length > 0 ? [...tls.alpn] : undefined,
     // Explicit, so NODE_TLS_REJECT_UNAUTHORIZED=0 cannot silently turn checks off.
     rejectUnauthorized: true,
   };
-}
-
-/**
- * STARTTLS over a connected socket. `tls.connect({ socket })` is the form that
- * emits 'secureConnect'; `new tls.TLSSocket(socket)` never does
- * (https://nodejs.org/api/tls.html#tlsconnectoptions-callback).
- */
-export function upgradeToTls(
-  raw: NetSocket,
-  tls: TlsSettings,
-  cancellation: Cancellation,
-): Promise<Transport> {
-  // With `socket` given, Node checks the certificate against `servername ||
-  // host`, and `host` defaults to "localhost": name the host explicitly.
-  const secure = tlsConnect({ ...nodeTlsOptions(tls), socket: raw, host: tls.serverName });
-  return NodeTransport.whenReady(secure, "secureConnect", cancellation);
 }

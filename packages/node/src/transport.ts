@@ -1,5 +1,5 @@
 import type { Socket as NetSocket } from "node:net";
-import type { TLSSocket } from "node:tls";
+import { type TLSSocket, connect as tlsConnect } from "node:tls";
 import {
   type Cancellation,
   type Endpoint,
@@ -10,7 +10,7 @@ import {
   type TransportEvents,
 } from "@sockets/core/backend";
 import { deliverReads } from "./shared-read-buffer.js";
-import { upgradeToTls } from "./tls.js";
+import { nodeTlsOptions } from "./tls.js";
 
 /** The connection is usable: 'connect', or 'secureConnect' after a verified handshake. */
 export type ReadyEvent = "connect" | "secureConnect";
@@ -231,6 +231,11 @@ export class NodeTransport implements PushTransport {
     socket.off("end", listeners.end);
     socket.off("close", listeners.close);
     if (this.#serverUpgrade !== null) return this.#serverUpgrade(socket, cancellation);
-    return upgradeToTls(socket, tls, cancellation);
+    // STARTTLS over the connected socket. `tls.connect({ socket })` is the
+    // form that emits 'secureConnect'; `new tls.TLSSocket(socket)` never does
+    // (https://nodejs.org/api/tls.html#tlsconnectoptions-callback). With
+    // `socket` given, `host` defaults to "localhost": name it explicitly.
+    const secure = tlsConnect({ ...nodeTlsOptions(tls), socket, host: tls.serverName });
+    return NodeTransport.whenReady(secure, "secureConnect", cancellation);
   }
 }

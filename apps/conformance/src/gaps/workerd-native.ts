@@ -153,4 +153,66 @@ export const workerdNativeGaps: KnownGaps = {
     "close() on a socket whose connection failed rejects with the connection error ('proxy request failed, cannot connect to the specified address') instead of resolving",
   ),
   ...serverGapsOnWorkerd,
+  // Fault and hostile-input cases (issue 9).
+  "faults: a write made after startTls() in the same tick, a microtask or a macrotask later rejects and never goes out in cleartext":
+    platform(
+      { message: "expected a rejection with ERR_SOCKET_CLOSED, but it resolved" },
+      "workerd accepts writes to the old writable after startTls() returned",
+    ),
+  "faults: writes still queued when startTls() runs are flushed before the handshake; a write after it is rejected and never sent":
+    platform(
+      { message: "expected a rejection with ERR_SOCKET_CLOSED, but it resolved" },
+      "workerd accepts writes to the old writable after startTls() returned",
+    ),
+  "faults: a reset mid-download errors reads and closed with ECONNRESET and releases the connection":
+    platform(
+      { message: "Network connection lost" },
+      "a reset errors reads with Error('Network connection lost.') without a code",
+    ),
+  "faults: a reset mid-upload rejects the write, reads and closed with the same ECONNRESET":
+    platform(
+      { message: "Network connection lost" },
+      "a reset rejects the write with Error('Network connection lost.') without a code",
+    ),
+  "faults: a FIN or a reset during the TLS handshake fails opened and closed with ECONNRESET":
+    platform(PROXY_FAILED, GENERIC_CONNECT_ERROR),
+  "faults: a server that never answers the handshake: connectTimeout fails it with ETIMEDOUT and releases the connection":
+    platform({ message: "SuiteTimeout" }, "no connect timeout: the option is ignored"),
+  "faults: a server that never answers the handshake: close() and abort settle at once and release the connection":
+    platform({ message: "SuiteTimeout|not released within 10 s" }, PENDING_CONNECT_CLOSE),
+  "faults: close() and abort during a STARTTLS handshake settle and release the connection":
+    platform({ message: "SuiteTimeout|not released within 10 s" }, PENDING_CONNECT_CLOSE),
+  "faults: a name that does not resolve fails with ENOTFOUND": platform(
+    PROXY_FAILED,
+    `${GENERIC_CONNECT_ERROR}, a failed lookup included`,
+  ),
+  "hostile input: options are read from own properties only: a polluted Object.prototype cannot pick the name verified or add trust":
+    platform(PROXY_FAILED, GENERIC_CONNECT_ERROR),
+  "hostile input: options and addresses that throw when read are rejected synchronously with a SocketError":
+    platform({ message: "boom" }, "workerd lets the options' own error through"),
+  "hostile input: chunks that are not really bytes, or whose memory is detached, reject with ERR_INVALID_CHUNK":
+    platform(
+      { message: "expected a rejection with ERR_INVALID_CHUNK, but it resolved" },
+      "workerd accepts a detached ArrayBuffer",
+    ),
+  "hostile input: a chunk whose buffer is transferred while it waits for the connection is rejected, never reported sent":
+    platform(
+      { message: "expected a rejection with ERR_INVALID_CHUNK, but it resolved" },
+      "workerd fulfils a write whose buffer was transferred",
+    ),
+  "hostile input: an IP literal in sni is what gets verified": platform(
+    { message: "expected a rejection with ERR_TLS_CERT, but it resolved" },
+    "no sni option: it is ignored and the connect hostname is verified",
+  ),
+  "hostile input: NODE_TLS_REJECT_UNAUTHORIZED=0 does not turn verification off": platform(
+    PROXY_FAILED,
+    `verification holds (the connection fails), but ${GENERIC_CONNECT_ERROR}`,
+  ),
+  "fuzz: connect() with arbitrary addresses and options returns a Socket or throws a SocketError synchronously, and every promise settles":
+    platform({ message: "Property failed" }, PLAIN_TYPE_ERRORS),
+  "fuzz: the writable accepts bytes and strings and rejects anything else with a SocketError":
+    platform(
+      { message: "Property failed" },
+      "workerd's writable rejects a value that is not bytes with a TypeError without a code, or accepts it",
+    ),
 };

@@ -126,4 +126,96 @@ export const workerdGaps: KnownGaps = {
     reason: NO_TLS_OPTIONS,
   },
   ...serverGapsOnWorkerd,
+  // Fault and hostile-input cases (issue 9).
+  "faults: a write made after startTls() in the same tick, a microtask or a macrotask later rejects and never goes out in cleartext":
+    {
+      category: "platform limit",
+      fails: { code: "ERR_INVALID_STATE" },
+      reason: `${LOCKED_STARTTLS}: the case holds the old writer`,
+    },
+  "faults: writes still queued when startTls() runs are flushed before the handshake; a write after it is rejected and never sent":
+    {
+      category: "platform limit",
+      fails: { code: "ERR_INVALID_STATE" },
+      reason: `${LOCKED_STARTTLS}: the case holds the old writer`,
+    },
+  "faults: close() and abort during a STARTTLS handshake settle and release the connection": {
+    category: "platform limit",
+    fails: { message: "SuiteTimeout|not released within 10 s" },
+    reason:
+      "close() and the signal cannot cancel workerd's pending TLS upgrade (https://github.com/cloudflare/workerd/issues/2060): close() or opened does not settle, or the connection is not released",
+  },
+  "faults: a reset mid-download errors reads and closed with ECONNRESET and releases the connection":
+    {
+      category: "our trade-off",
+      fails: { message: "Network connection lost" },
+      reason:
+        "readable is workerd's own stream (nothing of ours per chunk): a reset errors it with Error('Network connection lost.'), not a SocketError",
+    },
+  "faults: a reset mid-upload rejects the write, reads and closed with the same ECONNRESET": {
+    category: "our trade-off",
+    fails: { message: "Network connection lost" },
+    reason:
+      "writable is workerd's own stream (nothing of ours per chunk): a reset rejects the write with Error('Network connection lost.'), not a SocketError",
+  },
+  "faults: a FIN or a reset during the TLS handshake fails opened and closed with ECONNRESET": {
+    category: "platform limit",
+    fails: { code: "ERR_CONNECTION_FAILED" },
+    reason: GENERIC_CONNECT_ERROR,
+  },
+  "faults: a server that never answers the handshake: connectTimeout fails it with ETIMEDOUT and releases the connection":
+    {
+      category: "platform limit",
+      fails: { message: "not released within 10 s" },
+      reason:
+        "workerd keeps a TLS connection whose handshake was abandoned until the server answers or drops it (https://github.com/cloudflare/workerd/issues/2060: a pending connection cannot be cancelled)",
+    },
+  "faults: a server that never answers the handshake: close() and abort settle at once and release the connection":
+    {
+      category: "platform limit",
+      fails: { message: "not released within 10 s" },
+      reason:
+        "workerd keeps a TLS connection whose handshake was abandoned until the server answers or drops it (https://github.com/cloudflare/workerd/issues/2060)",
+    },
+  "faults: a name that does not resolve fails with ENOTFOUND": {
+    category: "platform limit",
+    fails: { code: "ERR_CONNECTION_FAILED" },
+    reason: `${GENERIC_CONNECT_ERROR}, a failed lookup included`,
+  },
+  "hostile input: options are read from own properties only: a polluted Object.prototype cannot pick the name verified or add trust":
+    {
+      category: "platform limit",
+      fails: { code: "ERR_CONNECTION_FAILED" },
+      reason: `the connection is refused all the same, but ${GENERIC_CONNECT_ERROR}`,
+    },
+  "hostile input: chunks that are not really bytes, or whose memory is detached, reject with ERR_INVALID_CHUNK":
+    {
+      category: "our trade-off",
+      fails: { message: "expected a rejection with ERR_INVALID_CHUNK, but it resolved" },
+      reason:
+        "writable is workerd's own stream (nothing of ours per chunk), and it accepts a detached ArrayBuffer",
+    },
+  "hostile input: a chunk whose buffer is transferred while it waits for the connection is rejected, never reported sent":
+    {
+      category: "our trade-off",
+      fails: { message: "expected a rejection with ERR_INVALID_CHUNK, but it resolved" },
+      reason:
+        "writable is workerd's own stream, and it fulfils a write whose buffer was transferred",
+    },
+  "hostile input: an IP literal in sni is what gets verified": {
+    category: "platform limit",
+    fails: { code: "ERR_UNSUPPORTED_OPTION" },
+    reason: NO_TLS_OPTIONS,
+  },
+  "hostile input: NODE_TLS_REJECT_UNAUTHORIZED=0 does not turn verification off": {
+    category: "platform limit",
+    fails: { code: "ERR_CONNECTION_FAILED" },
+    reason: `verification holds (the connection fails), but ${GENERIC_CONNECT_ERROR}`,
+  },
+  "fuzz: the writable accepts bytes and strings and rejects anything else with a SocketError": {
+    category: "our trade-off",
+    fails: { message: "Property failed" },
+    reason:
+      "writable is workerd's own stream: a value that is not bytes is rejected with workerd's TypeError without a code, or accepted",
+  },
 };

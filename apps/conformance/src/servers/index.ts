@@ -9,6 +9,7 @@ import { createServer as createTlsServer, TLSSocket, type TlsOptions } from "nod
 import type { TestPki } from "./certs.js";
 import {
   ALPN_OFFERED_BY_SERVER,
+  type CountedServer,
   patternByte,
   SEND_THEN_FIN_GREETING,
   type ServerPorts,
@@ -87,6 +88,19 @@ export async function startServers(pki: TestPki): Promise<RunningServers> {
       leaked += chunk.length;
     });
   };
+  /** What followed each client's STARTTLS command: the fault cases check no cleartext did. */
+  const afterStartTls = new Map<number, string>();
+  const openBy = new Map<CountedServer, Set<Socket>>();
+  /** Counts `socket` as open on `name` until it closes: the fault cases check connections are released. */
+  const count = (name: CountedServer, socket: Socket) => {
+    let open = openBy.get(name);
+    if (!open) {
+      open = new Set();
+      openBy.set(name, open);
+    }
+    open.add(socket);
+    socket.once("close", () => open.delete(socket));
+  };
   const tlsBase: TlsOptions = { cert: pki.server.cert, key: pki.server.key };
 
   const listen = async (server: Server, host = "127.0.0.1"): Promise<number> => {
@@ -153,6 +167,8 @@ export async function startServers(pki: TestPki): Promise<RunningServers> {
   const starttls = await listen(
     createNetServer({ allowHalfOpen: true }, (socket) => {
       socket.on("error", () => {});
+      count("starttls", socket);
+      const clientPort = socket.remotePort ?? 0;
       socket.write(STARTTLS_GREETING);
       let buffered = "";
       const onData = (chunk: Buffer) => {
@@ -161,10 +177,32 @@ export async function startServers(pki: TestPki): Promise<RunningServers> {
         while (newline !== -1) {
           const line = buffered.slice(0, newline).replace(/\r$/, "");
           buffered = buffered.slice(newline + 1);
-          if (line === "STARTTLS" || line === "STARTTLS-QUIET" || line === "STARTTLS-WRONGNAME") {
+          if (
+            line === "STARTTLS" ||
+            line === "STARTTLS-QUIET" ||
+            line === "STARTTLS-WRONGNAME" ||
+            line === "STARTTLS-STALL"
+          ) {
             socket.off("data", onData);
             socket.pause();
             const wrongName = line === "STARTTLS-WRONGNAME";
+            afterStartTls.set(clientPort, "none");
+            // A TLS handshake record starts with content type 22 (RFC 8446 §5.1);
+            // anything else after the command is cleartext that should not be there.
+            const record = (text: string) =>
+              afterStartTls.set(
+                clientPort,
+                text.charCodeAt(0) === 22
+                  ? "tls"
+                  : `cleartext ${JSON.stringify(text.slice(0, 64))}`,
+              );
+            if (line === "STARTTLS-STALL") {
+              // Discard the ClientHello and never answer; close with the client.
+              socket.on("end", () => socket.destroy());
+              socket.resume();
+              socket.write(STARTTLS_GO_AHEAD);
+              return;
+            }
             const upgrade = () => {
               const secure = new TLSSocket(socket, {
                 ...(wrongName ? { cert: pki.wrongName.cert, key: pki.wrongName.key } : tlsBase),
@@ -177,8 +215,23 @@ export async function startServers(pki: TestPki): Promise<RunningServers> {
               track(secure);
               secure.pipe(secure);
             };
-            if (line !== "STARTTLS-QUIET") socket.write(STARTTLS_GO_AHEAD, upgrade);
-            else upgrade();
+            // Look at the first bytes after the command before TLS takes the socket over.
+            const inspectThenUpgrade = () => {
+              if (buffered.length > 0) {
+                record(buffered);
+                upgrade();
+                return;
+              }
+              socket.once("data", (chunk: Buffer) => {
+                socket.pause();
+                buffered = chunk.toString("latin1");
+                record(buffered);
+                upgrade();
+              });
+              socket.resume();
+            };
+            if (line !== "STARTTLS-QUIET") socket.write(STARTTLS_GO_AHEAD, inspectThenUpgrade);
+            else inspectThenUpgrade();
             return;
           }
           if (!line.startsWith("#")) socket.write(`PLAIN ${line}\n`);
@@ -227,7 +280,37 @@ export async function startServers(pki: TestPki): Promise<RunningServers> {
   const reset = await listen(
     createNetServer((socket) => {
       socket.on("error", () => {});
+      count("reset", socket);
       socket.once("data", () => socket.resetAndDestroy());
+    }),
+  );
+
+  const silent = await listen(
+    createNetServer((socket) => {
+      socket.on("error", () => {});
+      count("silent", socket);
+      socket.resume();
+    }),
+  );
+
+  const finOnData = await listen(
+    createNetServer((socket) => {
+      socket.on("error", () => {});
+      count("finOnData", socket);
+      socket.once("data", () => socket.end());
+    }),
+  );
+
+  const resetMidDownload = await listen(
+    createNetServer((socket) => {
+      socket.on("error", () => {});
+      count("resetMidDownload", socket);
+      socket.once("data", () => {
+        socket.write(patternFrom(0, 1024 * 1024));
+        setTimeout(() => {
+          if (!socket.destroyed) socket.resetAndDestroy();
+        }, 50);
+      });
     }),
   );
 
@@ -292,6 +375,10 @@ export async function startServers(pki: TestPki): Promise<RunningServers> {
           } else if (command === "GOT") {
             const got = receivedAfterFin.get(arg);
             socket.write(`${got ? JSON.stringify(Buffer.concat(got).toString("utf8")) : "null"}\n`);
+          } else if (command === "FIRST") {
+            socket.write(`${afterStartTls.get(Number(arg)) ?? "unknown"}\n`);
+          } else if (command === "OPEN") {
+            socket.write(`${openBy.get(arg as CountedServer)?.size ?? 0}\n`);
           } else socket.write("ERR\n");
           newline = buffered.indexOf("\n");
         }
@@ -338,6 +425,9 @@ export async function startServers(pki: TestPki): Promise<RunningServers> {
       control,
       stall,
       refused,
+      finOnData,
+      resetMidDownload,
+      silent,
     },
     async close() {
       for (const socket of sockets) socket.destroy();

@@ -17,7 +17,10 @@ export interface ServerPorts {
   tlsUntrusted: number;
   /** TLS echo with a certificate from the test CA, but only for wrong.example; application bytes it receives count as leaked. */
   tlsWrongName: number;
-  /** Line protocol: greets "220 ready\n"; "STARTTLS\n" → "220 go ahead\n" then TLS (test CA), then echo; "STARTTLS-QUIET\n" → TLS at once, no reply; "STARTTLS-WRONGNAME\n" → "220 go ahead\n" then TLS with the wrong.example certificate, application bytes counting as leaked. Lines starting "#" are ignored; others get "PLAIN <line>\n". */
+  /**
+   * Line protocol: greets "220 ready\n"; "STARTTLS\n" → "220 go ahead\n" then TLS (test CA), then echo; "STARTTLS-QUIET\n" → TLS at once, no reply; "STARTTLS-WRONGNAME\n" → "220 go ahead\n" then TLS with the wrong.example certificate, application bytes counting as leaked; "STARTTLS-STALL\n" → "220 go ahead\n", then never answers the handshake. Lines starting "#" are ignored; others get "PLAIN <line>\n".
+   * Records whether the first byte after the command began a TLS record (see the control server's "FIRST").
+   */
   starttls: number;
   /** Writes "hello from server\n" and sends FIN at once; records what it receives afterwards (see "GOT"). */
   sendThenFin: number;
@@ -33,12 +36,23 @@ export interface ServerPorts {
   reset: number;
   /** "SEND <bytes> <id>\n": streams that many pattern bytes (see patternByte), then ends. */
   source: number;
-  /** Plain line commands: "STAT <id>" → bytes the source has handed to the kernel for <id>; "GOT <clientPort>" → what sendThenFin received from that client port; "GOT id<n>" → what sendIdThenFin received on connection n (JSON string, or null); "LEAKED" → application bytes received so far by TLS servers the client must refuse; "RESET <port>" → dials 127.0.0.1:<port>, sends "reset me\n", resets (RST) the connection once the server answers, then replies "OK". */
+  /**
+   * Plain line commands: "STAT <id>" → bytes the source has handed to the kernel for <id>; "GOT <clientPort>" → what sendThenFin received from that client port; "GOT id<n>" → what sendIdThenFin received on connection n (JSON string, or null);
+   * "LEAKED" → application bytes received so far by TLS servers the client must refuse; "RESET <port>" → dials 127.0.0.1:<port>, sends "reset me\n", resets (RST) the connection once the server answers, then replies "OK";
+   * "FIRST <clientPort>" → what followed that client's STARTTLS command on the starttls server: "tls" (a TLS handshake record), "none" (nothing yet) or "cleartext <JSON text>";
+   * "OPEN <server>" → how many connections the named server (silent, starttls, finOnData, reset, resetMidDownload) holds open right now.
+   */
   control: number;
   /** Accepts and then neither reads nor writes: for backpressure and handshake timeouts. */
   stall: number;
   /** A port nothing listens on. */
   refused: number;
+  /** Sends FIN as soon as it receives any byte (a TLS client's ClientHello, say). */
+  finOnData: number;
+  /** On the first byte received, streams pattern bytes and resets (RST) the connection 50 ms later. */
+  resetMidDownload: number;
+  /** Reads and discards everything, never writes, closes when the client does: a TLS server that never answers the handshake. */
+  silent: number;
 }
 
 /** The byte at `offset` of a source stream: a pattern that catches reordering, loss and duplication. */
@@ -48,5 +62,7 @@ export function patternByte(offset: number): number {
 
 export const STARTTLS_GREETING = "220 ready\n";
 export const STARTTLS_GO_AHEAD = "220 go ahead\n";
+/** The servers whose open connections the control server counts ("OPEN <name>"). */
+export type CountedServer = "silent" | "starttls" | "finOnData" | "reset" | "resetMidDownload";
 export const SEND_THEN_FIN_GREETING = "hello from server\n";
 export const ALPN_OFFERED_BY_SERVER = ["x-sockets-test", "http/1.1"];

@@ -1,4 +1,6 @@
 import { addressCases } from "./cases-address.js";
+import { faultCases, hostileInputCases } from "./cases-faults.js";
+import { fuzzCases } from "./cases-fuzz.js";
 import { closeCases, errorCases, halfOpenCases } from "./cases-lifecycle.js";
 import { serverCases } from "./cases-server.js";
 import { streamCases } from "./cases-streams.js";
@@ -26,4 +28,7 @@ export const cases: readonly TestCase[] = [
   ...startTlsCases,
   ...loadCases,
   ...serverCases,
+  ...faultCases,
+  ...hostileInputCases,
+  ...fuzzCases,
 ];

@@ -76,7 +76,9 @@ export function denoBinary(from?: string): string {
 /**
  * The real Bun executable: the file in the platform package the `bun` npm
  * package depends on (@oven/bun-<os>-<arch>[-musl|-baseline]), resolved from
- * `bun` itself, not the copy its install script may have made.
+ * `bun` itself. Bun's install script moves that file to `bun/bin/bun.exe` (a
+ * real executable under that name on every OS, not a shell wrapper), so on a
+ * fresh install the platform package is empty and that is where it is.
  */
 export function bunBinary(from?: string): string {
   const bunRequire = createRequire(join(packageDir("bun", from), "package.json"));
@@ -97,5 +99,8 @@ export function bunBinary(from?: string): string {
     if (existsSync(path)) return path;
     tried.push(path);
   }
+  const moved = join(packageDir("bun", from), "bin", "bun.exe");
+  if (existsSync(moved)) return moved;
+  tried.push(moved);
   throw new Error(`the bun binary was not found (looked at ${tried.join(", ")})`);
 }

@@ -3,7 +3,7 @@ import type { Cancellation } from "./cancellation.js";
 import type { ResolvedOptions } from "./options.js";
 import { SocketImpl } from "./socket.js";
 import type { ReadMode, Transport } from "./transport.js";
-import type { Socket } from "./types.js";
+import type { Socket, StartTlsOptions } from "./types.js";
 
 /**
  * A connection a backend's listener accepted. Its transport is already
@@ -68,8 +68,8 @@ class AcceptedSocket extends SocketImpl {
     this.#onUpgrade = onUpgrade;
   }
 
-  override startTls(): Socket {
-    const tls = super.startTls();
+  override startTls(options?: StartTlsOptions): Socket {
+    const tls = super.startTls(options);
     this.#onUpgrade(tls);
     return tls;
   }

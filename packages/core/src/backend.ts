@@ -11,7 +11,13 @@ export { type Deferred, deferred } from "./deferred.js";
 export { SocketErrorCode } from "./error-codes.js";
 export { codeOf, type ErrorPhase, toSocketError } from "./error-mapping.js";
 export { SocketError } from "./errors.js";
-export { type ResolvedOptions, resolveOptions, type TlsSettings, tlsSettings } from "./options.js";
+export {
+  type ResolvedOptions,
+  resolveOptions,
+  startTlsServerName,
+  type TlsSettings,
+  tlsSettings,
+} from "./options.js";
 export {
   createServe,
   type Listener,

@@ -16,5 +16,6 @@ export type {
   SocketInfo,
   SocketOptions,
   SocketWritableChunk,
+  StartTlsOptions,
   TlsOptions,
 } from "./types.js";

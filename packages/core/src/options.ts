@@ -204,9 +204,38 @@ function resolve(input: SocketOptions | undefined): ResolvedOptions {
 }
 
 /** The TLS settings for a handshake to `hostname` under these options. */
-export function tlsSettings(options: ResolvedOptions, hostname: string): TlsSettings {
+/**
+ * The `expectedServerHostname` of `startTls()`'s options, validated like
+ * `sni`, or undefined when not given. Only that own property is read: drivers
+ * pass their whole TLS config here (pg-cloudflare hands over pg's `ssl`
+ * object), and nothing in it may change what is verified but that name.
+ */
+export function startTlsServerName(options: unknown): string | undefined {
+  if (options === undefined || options === null) return undefined;
+  if (typeof options !== "object") {
+    throw invalid(`startTls()'s options must be an object, got ${describe(options)}.`);
+  }
+  let name: unknown;
+  try {
+    name = ownProperties(options).expectedServerHostname;
+  } catch (error) {
+    throw invalid("Reading startTls()'s options threw: pass a plain object.", error);
+  }
+  if (name === undefined || name === null) return undefined;
+  if (typeof name !== "string" || !(isHostname(name) || isIPv6(name))) {
+    throw invalid(`startTls()'s expectedServerHostname must be a hostname, got ${describe(name)}.`);
+  }
+  return name;
+}
+
+/** What a TLS handshake verifies and offers; `expectedServerHostname` (startTls()) outranks `sni`. */
+export function tlsSettings(
+  options: ResolvedOptions,
+  hostname: string,
+  expectedServerHostname?: string,
+): TlsSettings {
   return {
-    serverName: options.sni ?? hostname,
+    serverName: expectedServerHostname ?? options.sni ?? hostname,
     alpn: options.alpn,
     ca: options.ca,
     cert: options.cert,

@@ -22,6 +22,7 @@ export interface ServerTlsOptions {
 /** What a connection handler is: workerd's `connect(socket, env, ctx)`; `serve()` passes only the socket. */
 export type ConnectHandler = (socket: Socket) => void | Promise<void>;
 
+/** What `serve()` takes: where to listen, how (plain, TLS, STARTTLS), and the handler. */
 export interface ServeOptions {
   /** Address to listen on. Default `"127.0.0.1"`: pass `"0.0.0.0"` or `"::"` to accept from other hosts. */
   hostname?: string;
@@ -33,6 +34,7 @@ export interface ServeOptions {
    * the handshake with `tls`'s keypair (workerd's `tlsMode`).
    */
   secureTransport?: "off" | "on" | "starttls";
+  /** The listener's keypair (and client CAs for mTLS): needed when `secureTransport` is `"on"` or `"starttls"`. */
   tls?: ServerTlsOptions;
   /** Passed to each accepted socket: see `SocketOptions.allowHalfOpen`. Default `false`. */
   allowHalfOpen?: boolean;
@@ -48,6 +50,7 @@ export interface ServeOptions {
   error?: (error: unknown) => void;
 }
 
+/** A running listener, as `serve()` returns it. */
 export interface Server {
   /** Resolves with this server once it is listening; rejects if it cannot listen. */
   readonly ready: Promise<Server>;
@@ -64,4 +67,5 @@ export interface Server {
   close(closeConnections?: boolean): Promise<void>;
 }
 
+/** `serve()`: listens with the runtime's own listener and runs `options.connect` for each connection. */
 export type Serve = (options: ServeOptions) => Server;

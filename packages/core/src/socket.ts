@@ -5,13 +5,24 @@ import { type Deferred, deferred } from "./deferred.js";
 import { SocketErrorCode } from "./error-codes.js";
 import { toSocketError } from "./error-mapping.js";
 import { SocketError } from "./errors.js";
-import { type ResolvedOptions, type TlsSettings, tlsSettings } from "./options.js";
+import {
+  type ResolvedOptions,
+  startTlsServerName,
+  type TlsSettings,
+  tlsSettings,
+} from "./options.js";
 import type { ReadSide, ReadSideHooks } from "./read-side.js";
 import { PullReadSide } from "./read-side-pull.js";
 import { PushReadSide } from "./read-side-push.js";
 import { assertCanStartTls } from "./start-tls.js";
 import type { ReadMode, Transport, TransportEvents } from "./transport.js";
-import type { SecureTransport, Socket, SocketInfo, SocketWritableChunk } from "./types.js";
+import type {
+  SecureTransport,
+  Socket,
+  SocketInfo,
+  SocketWritableChunk,
+  StartTlsOptions,
+} from "./types.js";
 
 /** Opens the transport this socket runs on: a fresh connection, or a TLS upgrade of another socket's. */
 export type OpenTransport = (cancellation: Cancellation) => Promise<Transport>;
@@ -198,8 +209,10 @@ export class SocketImpl implements Socket {
     return this.closed;
   }
 
-  startTls(): Socket {
+  startTls(options?: StartTlsOptions): Socket {
     assertCanStartTls(this.secureTransport, this.#startTlsCalled, this.#state === "closed");
+    // Validated before anything changes: a bad option leaves the socket as it was.
+    const expectedName = startTlsServerName(options);
     this.#startTlsCalled = true;
     this.#upgraded = true;
     const upTo = this.#enqueued;
@@ -208,7 +221,7 @@ export class SocketImpl implements Socket {
     // write in this same tick or a microtask later rejects at once. Otherwise
     // #write rejects each chunk past the limit when the stream reaches it.
     if (this.#written >= upTo) this.#errorWritable(this.#notWritable());
-    const settings = tlsSettings(this.#options, this.#address.hostname);
+    const settings = tlsSettings(this.#options, this.#address.hostname, expectedName);
     return new SocketImpl(this.#address, this.#options, "on", this.#readMode, (cancellation) =>
       this.#handOver(upTo, settings, cancellation),
     );

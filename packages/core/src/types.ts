@@ -94,9 +94,21 @@ export interface Socket {
    * the failure).
    */
   close(reason?: unknown): Promise<void>;
-  /** Upgrades a `"starttls"` socket to TLS and returns the new TLS socket. */
-  startTls(): Socket;
+  /**
+   * Upgrades a `"starttls"` socket to TLS and returns the new TLS socket.
+   * `expectedServerHostname` (as workerd takes it) names the host the
+   * certificate is verified against instead of the connect hostname or `sni`;
+   * other fields drivers pass along (Node's `servername`, `rejectUnauthorized`,
+   * …) are ignored, never used to weaken verification.
+   */
+  startTls(options?: StartTlsOptions): Socket;
 }
 
 /** Opens a TCP connection (TLS with `secureTransport: "on"`); returns the {@link Socket} at once. */
 export type Connect = (address: AnySocketAddress, options?: SocketOptions) => Socket;
+
+/** `startTls()`'s options, as workerd's `cloudflare:sockets` takes them. */
+export interface StartTlsOptions {
+  /** The host name the server's certificate must be valid for; defaults to the connect hostname (or `sni`). */
+  expectedServerHostname?: string;
+}

@@ -1,4 +1,10 @@
-import type { SecureTransport, Socket, SocketInfo, SocketWritableChunk } from "@sockets/core";
+import type {
+  SecureTransport,
+  Socket,
+  SocketInfo,
+  SocketWritableChunk,
+  StartTlsOptions,
+} from "@sockets/core";
 import {
   assertCanStartTls,
   type Deferred,
@@ -8,6 +14,7 @@ import {
   type ResolvedOptions,
   SocketError,
   SocketErrorCode,
+  startTlsServerName,
 } from "@sockets/core/backend";
 import type { NativeSocket, NativeSocketInfo } from "./cloudflare-sockets-types.js";
 import { fromWorkerdError } from "./errors.js";
@@ -135,13 +142,15 @@ export class WorkerdSocket implements Socket {
     return this.closed;
   }
 
-  startTls(): Socket {
+  startTls(options?: StartTlsOptions): Socket {
     // The same preconditions and messages as every other runtime (core).
     assertCanStartTls(
       this.secureTransport,
       this.#upgraded,
       this.#native === null || this.#state === "closing" || this.#state === "closed",
     );
+    // Only the validated name goes on to workerd, whatever else a driver passed.
+    const expectedServerHostname = startTlsServerName(options);
     // Not null: assertCanStartTls threw for a closed socket.
     const native = this.#native as NativeSocket;
     // workerd hands the plaintext streams over to the TLS connection. If a
@@ -156,7 +165,9 @@ export class WorkerdSocket implements Socket {
     }
     let secure: NativeSocket;
     try {
-      secure = native.startTls();
+      secure = native.startTls(
+        expectedServerHostname === undefined ? undefined : { expectedServerHostname },
+      );
     } catch (error) {
       throw fromWorkerdError(error, this.#address.display, "tls");
     }

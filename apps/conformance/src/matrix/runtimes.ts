@@ -41,9 +41,12 @@ export function prepareRuntime(runtime: RuntimeName, dir: string, ca: string): P
             "--no-remote",
             "--no-lock",
             "--no-prompt",
-            // Loopback only: Deno checks the literal host, so each form the suite uses.
-            "--allow-net=127.0.0.1,localhost,[::1]",
-            "--allow-env=SOCKETS_CONFORMANCE_CONFIG",
+            // Loopback only: Deno checks the literal host, so each form the suite
+            // uses; no-such-host.invalid is the DNS failure case (it never resolves).
+            "--allow-net=127.0.0.1,localhost,[::1],no-such-host.invalid",
+            // The suite's configuration, the fuzz seed and runs, and the variable
+            // the verification case sets to prove it changes nothing.
+            "--allow-env=SOCKETS_CONFORMANCE_CONFIG,SOCKETS_FUZZ_SEED,SOCKETS_FUZZ_RUNS,NODE_TLS_REJECT_UNAUTHORIZED",
             "deno-entry.mjs",
           ],
           cwd: dir,

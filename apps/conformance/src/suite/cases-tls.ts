@@ -218,6 +218,46 @@ export const startTlsCases = defineCases("startTls", {
     writer.releaseLock();
     await secure.close();
   },
+  "expectedServerHostname is the name the upgraded connection verifies": async ({
+    connect,
+    ports,
+    trust,
+  }) => {
+    // The certificate is valid for 127.0.0.1, the connect address: only the
+    // option can make this handshake fail.
+    const socket = connect(`127.0.0.1:${ports.starttls}`, {
+      secureTransport: "starttls",
+      tls: trust,
+    });
+    await negotiateStartTls(socket);
+    const secure = socket.startTls({ expectedServerHostname: "wrong.example" });
+    await rejectsCode(
+      within(secure.opened, 10_000, "opened"),
+      "ERR_TLS_CERT",
+      "opened after an upgrade that expects wrong.example",
+    );
+  },
+  "an invalid expectedServerHostname throws ERR_INVALID_OPTION and leaves the socket to upgrade":
+    async ({ connect, ports, trust }) => {
+      const socket = connect(`127.0.0.1:${ports.starttls}`, {
+        secureTransport: "starttls",
+        tls: trust,
+      });
+      await negotiateStartTls(socket);
+      for (const bad of ["not a host name", 42, { toString: () => "localhost" }]) {
+        throwsCode(
+          () => socket.startTls({ expectedServerHostname: bad as string }),
+          "ERR_INVALID_OPTION",
+          `expectedServerHostname ${String(bad)}`,
+        );
+      }
+      equal(socket.upgraded, false, "a refused startTls() does not upgrade");
+      const secure = socket.startTls({ expectedServerHostname: "localhost" });
+      await within(secure.opened, 10_000, "opened, verified against localhost");
+      await writeText(secure, "after\n");
+      equal(await readUntil(secure.readable.getReader(), "\n"), "after\n", "echo over TLS");
+      await secure.close();
+    },
   "the upgraded connection verifies the certificate against sni": async ({
     connect,
     ports,

@@ -5,19 +5,22 @@ import { aliasCloudflareSockets } from "./cloudflare-sockets-alias.js";
 import { cloudflareBuildsOfDrivers, PG_CLOUDFLARE_HINT } from "./resolve-drivers.js";
 import type { RuntimeSetup } from "./types.js";
 
-/** Bun: the bundle imports @sockets/connect, resolved by Bun's `bun` condition. */
+/**
+ * Bun: the bundle keeps the drivers' `cloudflare:sockets` import, and Bun
+ * resolves it through `--preload @sockets/connect/bun-preload` (the README recipe).
+ */
 export const bunSetup: RuntimeSetup = {
   entry: "entry-process.ts",
   bundle: (scratchDir) => ({
     platform: "node",
-    plugins: [aliasCloudflareSockets("external", scratchDir)],
+    plugins: [aliasCloudflareSockets("integration", scratchDir)],
     alias: cloudflareBuildsOfDrivers(),
     inject: [PG_CLOUDFLARE_HINT],
   }),
   run: (scratchDir, bundle, _ca, timeoutMs) => ({
     command: bunBinary(),
     // --no-install: resolve from ./node_modules only, never fetch.
-    args: ["--no-install", bundle],
+    args: ["--no-install", "--preload", "@sockets/connect/bun-preload", bundle],
     cwd: scratchDir,
     // Bun honours NODE_EXTRA_CA_CERTS (research/runtimes.md).
     env: { NODE_EXTRA_CA_CERTS: join(scratchDir, "ca.pem"), NO_COLOR: "1" },

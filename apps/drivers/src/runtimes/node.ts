@@ -4,18 +4,21 @@ import { aliasCloudflareSockets } from "./cloudflare-sockets-alias.js";
 import { cloudflareBuildsOfDrivers, PG_CLOUDFLARE_HINT } from "./resolve-drivers.js";
 import type { RuntimeSetup } from "./types.js";
 
-/** Node: the bundle imports @sockets/connect, resolved by Node's `node` condition. */
+/**
+ * Node: the bundle keeps the drivers' `cloudflare:sockets` import, and Node
+ * resolves it through `--import @sockets/connect/register` (the README recipe).
+ */
 export const nodeSetup: RuntimeSetup = {
   entry: "entry-process.ts",
   bundle: (scratchDir) => ({
     platform: "node",
-    plugins: [aliasCloudflareSockets("external", scratchDir)],
+    plugins: [aliasCloudflareSockets("integration", scratchDir)],
     alias: cloudflareBuildsOfDrivers(),
     inject: [PG_CLOUDFLARE_HINT],
   }),
   run: (scratchDir, bundle, _ca, timeoutMs) => ({
     command: process.execPath,
-    args: [bundle],
+    args: ["--import", "@sockets/connect/register", bundle],
     cwd: scratchDir,
     env: { NODE_EXTRA_CA_CERTS: join(scratchDir, "ca.pem") },
     timeoutMs,

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createTestPki, type TestPki } from "@sockets/conformance/servers/certs";
 import { type PgSession, pgWireHandler } from "@sockets/conformance/servers/pg-wire";
+import { ensurePostgresBin } from "@sockets/drivers/postgres-binaries";
 import { serve } from "@sockets/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -18,12 +19,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 const dir = mkdtempSync(join(tmpdir(), "sockets-psql-"));
 let pki: TestPki;
 let caFile: string;
+let psqlBinary: string;
 
 beforeAll(async () => {
+  // Debian's psql, from the PostgreSQL the driver matrix uses (installed when
+  // missing, as root: a fresh CI machine has none; allow for apt-get).
+  psqlBinary = join(ensurePostgresBin(console.log), "psql");
   pki = await createTestPki();
   caFile = join(dir, "ca.pem");
   writeFileSync(caFile, pki.ca.cert);
-}, 60_000);
+}, 600_000);
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -33,7 +38,7 @@ function psql(
   query: string,
 ): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn("psql", [conninfo, "-X", "-A", "-t", "-c", query], {
+    const child = spawn(psqlBinary, [conninfo, "-X", "-A", "-t", "-c", query], {
       stdio: ["ignore", "pipe", "pipe"],
       env: { ...process.env, PGCONNECT_TIMEOUT: "20" },
     });

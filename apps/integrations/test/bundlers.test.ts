@@ -101,7 +101,7 @@ describe("Rollup, Rolldown, esbuild, webpack, Rspack (for Node)", () => {
 
   it("webpack (Node API)", async () => {
     await node(["webpack.build.js"]);
-    await runNodeBundle("dist-webpack/main.cjs");
+    await runNodeBundle("dist-webpack/main.mjs");
   });
 
   it("Rspack (Node API)", async () => {

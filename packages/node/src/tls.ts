@@ -36,8 +36,14 @@ const MAX_CONTEXTS = 16;
 let defaultContext: { readonly context: SecureContext; readonly roots: unknown } | undefined;
 
 function defaultSecureContext(): SecureContext {
-  const { getCACertificates } = nodeTls as { getCACertificates?: (type: string) => unknown };
-  const roots = typeof getCACertificates === "function" ? getCACertificates("default") : null;
+  // Looked up at run time, not destructured: Node 20 has no getCACertificates,
+  // and a bundler (webpack with ES module output) turns a static member access
+  // on the namespace into a named import that fails to link there.
+  const getCACertificates: unknown = Reflect.get(nodeTls, "getCACertificates");
+  const roots =
+    typeof getCACertificates === "function"
+      ? (getCACertificates as (type: string) => unknown)("default")
+      : null;
   if (defaultContext === undefined || defaultContext.roots !== roots) {
     defaultContext = { context: createSecureContext(), roots };
   }

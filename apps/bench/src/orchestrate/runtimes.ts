@@ -2,7 +2,17 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import { bunBinary, denoBinary } from "@sockets/conformance/binaries";
 import { BENCH_DIR, BUILD_DIR } from "./build.js";
+
+/** The binary `find` returns, or null when the runtime is not installed (reported as missing). */
+function binaryOrNull(find: () => string): string | null {
+  try {
+    return find();
+  } catch {
+    return null;
+  }
+}
 
 export type RuntimeId = "node20" | "node24" | "deno" | "bun" | "workerd";
 export type CandidateId = "native" | "ours" | "arrowood" | "bare";
@@ -104,16 +114,17 @@ export function discoverRuntimes(): RuntimeDef[] {
     reads: "push",
   });
 
-  const denoDir = packageDir("deno");
-  const deno = denoDir ? join(denoDir, "deno") : "deno";
-  const denoVersion = existsSync(deno) ? version(deno, ["--version"]) : null;
+  // The real binaries, found as the conformance runner finds them: pnpm skips
+  // deno's install script (so deno/deno never exists), and Bun's moves its binary.
+  const deno = binaryOrNull(() => denoBinary(BENCH_DIR));
+  const denoVersion = deno ? version(deno, ["--version"]) : null;
   runtimes.push({
     id: "deno",
     label: denoVersion ? `Deno ${denoVersion.split(" ")[1]}` : "Deno",
     missing: denoVersion
       ? undefined
       : "the deno binary is not installed (apps/bench/node_modules/deno)",
-    command: deno,
+    command: deno ?? "deno",
     args: [
       "run",
       "--quiet",
@@ -132,16 +143,15 @@ export function discoverRuntimes(): RuntimeDef[] {
     reads: "pull",
   });
 
-  const bunDir = packageDir("bun");
-  const bun = bunDir ? join(bunDir, "bin", "bun.exe") : "bun";
-  const bunVersion = existsSync(bun) ? version(bun, ["--version"]) : null;
+  const bun = binaryOrNull(() => bunBinary(BENCH_DIR));
+  const bunVersion = bun ? version(bun, ["--version"]) : null;
   runtimes.push({
     id: "bun",
     label: bunVersion ? `Bun ${bunVersion}` : "Bun",
     missing: bunVersion
       ? undefined
       : "the bun binary is not installed (apps/bench/node_modules/bun)",
-    command: bun,
+    command: bun ?? "bun",
     args: ["run", trial("bun")],
     candidates: [
       { id: "native", label: "Bun.connect with socket handlers" },

@@ -215,4 +215,13 @@ export const workerdNativeGaps: KnownGaps = {
       { message: "Property failed" },
       "workerd's writable rejects a value that is not bytes with a TypeError without a code, or accepts it",
     ),
+  "startTls: expectedServerHostname is the name the upgraded connection verifies": platform(
+    { message: "internal error; reference = " },
+    "a certificate that does not match expectedServerHostname fails the upgrade with a generic Error('internal error; reference = …'): no TypeError, no code",
+  ),
+  "startTls: an invalid expectedServerHostname throws ERR_INVALID_OPTION and leaves the socket to upgrade":
+    platform(
+      { message: "expected a synchronous SocketError ERR_INVALID_OPTION, but nothing was thrown" },
+      "startTls() does not validate expectedServerHostname",
+    ),
 };

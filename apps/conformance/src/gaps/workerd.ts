@@ -218,4 +218,10 @@ export const workerdGaps: KnownGaps = {
     reason:
       "writable is workerd's own stream: a value that is not bytes is rejected with workerd's TypeError without a code, or accepted",
   },
+  "startTls: expectedServerHostname is the name the upgraded connection verifies": {
+    category: "platform limit",
+    fails: { code: "ERR_TLS_HANDSHAKE" },
+    reason:
+      "workerd fails an upgrade whose certificate does not match expectedServerHostname with a generic 'internal error' (verification holds), so the code is ERR_TLS_HANDSHAKE, not ERR_TLS_CERT",
+  },
 };

@@ -25,6 +25,8 @@ export {
   type ServerBackend,
 } from "./serve.js";
 export {
+  type NodeTlsServerOptions,
+  nodeTlsServerOptions,
   type ResolvedServeOptions,
   resolveServeOptions,
   type ServerTlsSettings,

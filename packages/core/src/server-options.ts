@@ -12,6 +12,38 @@ export interface ServerTlsSettings {
   readonly alpn: readonly string[];
 }
 
+/** node:tls server options, as plain data (core imports no runtime module). */
+export interface NodeTlsServerOptions {
+  cert: string;
+  key: string;
+  ca: string[] | undefined;
+  requestCert: boolean;
+  rejectUnauthorized: true;
+  ALPNProtocols: string[] | undefined;
+}
+
+/**
+ * The options of a `node:tls` server for the listener's TLS: used by the Node
+ * backend and by Deno's node:tls path (server STARTTLS and mTLS), so both
+ * verify client certificates the same way. The keypair goes in as
+ * `cert`/`key`: a tls.Server builds its own context from them once and does
+ * not use a `secureContext` option for the sockets it accepts (measured:
+ * handshake failure, alert 40).
+ */
+export function nodeTlsServerOptions(tls: ServerTlsSettings): NodeTlsServerOptions {
+  return {
+    cert: tls.cert,
+    key: tls.key,
+    // Only the CA that client certificates must chain to: the default roots
+    // would let any public certificate in.
+    ca: tls.ca.length > 0 ? [...tls.ca] : undefined,
+    requestCert: tls.requestCert,
+    // Explicit: a requested certificate that does not verify refuses the handshake.
+    rejectUnauthorized: true,
+    ALPNProtocols: tls.alpn.length > 0 ? [...tls.alpn] : undefined,
+  };
+}
+
 /** `serve()`'s options, validated and with defaults applied. */
 export interface ResolvedServeOptions {
   /** IPv6 without brackets. */

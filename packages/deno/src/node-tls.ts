@@ -3,6 +3,7 @@ import type { createSecureContext, SecureContext, TLSSocket } from "node:tls";
 import {
   type Cancellation,
   type Endpoint,
+  nodeTlsServerOptions,
   type PullTransport,
   type ServerTlsSettings,
   SocketError,
@@ -96,15 +97,7 @@ export async function serveNodeTls(
   ]);
   const duplex = ciphertextDuplex(Duplex, conn, inFlight, gate);
   const socket = await new Promise<TLSSocket>((resolve, reject) => {
-    const server = createServer({
-      cert: tls.cert,
-      key: tls.key,
-      ca: tls.ca.length > 0 ? [...tls.ca] : undefined,
-      requestCert: tls.requestCert,
-      // Explicit: a requested certificate that does not verify refuses the handshake.
-      rejectUnauthorized: true,
-      ALPNProtocols: tls.alpn.length > 0 ? [...tls.alpn] : undefined,
-    });
+    const server = createServer(nodeTlsServerOptions(tls));
     const fail = (error: unknown) => {
       cancellation.offCancel(fail);
       duplex.destroy();

@@ -5,8 +5,8 @@ import {
   type Cancellation,
   type Listener,
   type ListenerEvents,
+  nodeTlsServerOptions,
   type ResolvedServeOptions,
-  type ServerTlsSettings,
   type Transport,
   toSocketError,
 } from "@sockets/core/backend";
@@ -21,7 +21,7 @@ export function listenNode(
   options: ResolvedServeOptions,
   events: ListenerEvents,
 ): Promise<Listener> {
-  const tls = options.tls === null ? null : serverTlsOptions(options.tls);
+  const tls = options.tls === null ? null : nodeTlsServerOptions(options.tls);
   const accept = (socket: NetSocket, upgrade: ServerUpgrade | null) => {
     events.accept(accepted(socket, upgrade));
   };
@@ -82,25 +82,6 @@ function resetSocket(socket: NetSocket): void {
 
 function peerOf(socket: TLSSocket): string {
   return `${socket.remoteAddress ?? "?"}:${socket.remotePort ?? "?"}`;
-}
-
-/**
- * node:tls server options. The keypair goes in as `cert`/`key`: a tls.Server
- * builds its own context from them, once, and does not use a `secureContext`
- * option for the sockets it accepts (measured: handshake failure, alert 40).
- */
-function serverTlsOptions(tls: ServerTlsSettings): TlsOptions {
-  return {
-    cert: tls.cert,
-    key: tls.key,
-    // Only the CA that client certificates must chain to: the default roots
-    // would let any public certificate in.
-    ca: tls.ca.length > 0 ? [...tls.ca] : undefined,
-    requestCert: tls.requestCert,
-    // Explicit: a requested certificate that does not verify refuses the handshake.
-    rejectUnauthorized: true,
-    ALPNProtocols: tls.alpn.length > 0 ? [...tls.alpn] : undefined,
-  };
 }
 
 /**

@@ -12,7 +12,7 @@ import { spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, readdirSync, realpathSync, symlinkSync } from "node:fs";
 import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createScratchProject } from "@sockets/conformance/scratch";
+import { createScratchProject, run } from "@sockets/conformance/scratch";
 
 const appDir = fileURLToPath(new URL("..", import.meta.url));
 export const repoRoot = join(appDir, "..", "..");
@@ -31,22 +31,6 @@ const TOOLS = [
   "typescript",
   "@cloudflare/workers-types",
 ];
-
-function run(command: string, args: string[], cwd: string, timeoutMs: number): string {
-  const result = spawnSync(command, args, {
-    cwd,
-    encoding: "utf8",
-    timeout: timeoutMs,
-    killSignal: "SIGKILL",
-    env: { ...process.env, npm_config_update_notifier: "false" },
-  });
-  if (result.status !== 0) {
-    throw new Error(
-      `${command} ${args.join(" ")} failed${result.error ? `: ${result.error.message}` : ""}\n${result.stdout ?? ""}${result.stderr ?? ""}`,
-    );
-  }
-  return result.stdout;
-}
 
 /**
  * createScratchProject packs with `pnpm`; under `npm test` it is not on PATH

@@ -22,7 +22,8 @@ export interface ScratchProject {
   unbuilt: PackageName[];
 }
 
-function run(command: string, args: string[], cwd: string, timeoutMs: number): string {
+/** Runs a command to completion, bounded in time; throws with its output when it fails. */
+export function run(command: string, args: string[], cwd: string, timeoutMs: number): string {
   const result = spawnSync(command, args, {
     cwd,
     encoding: "utf8",

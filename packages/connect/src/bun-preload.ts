@@ -5,8 +5,12 @@
  * that serves `cloudflare:sockets` as a virtual module holding this package's
  * exports (Bun's own export conditions have already picked the Bun backend).
  * https://bun.com/docs/runtime/plugins#virtual-modules
+ *
+ * It imports the Bun entry by path, not this package by name: a preload only
+ * runs in Bun, and a self-import would need this package's own .d.ts to exist
+ * before its build can emit them (a fresh clone has none).
  */
-import * as sockets from "@sockets/connect";
+import * as sockets from "./bun.js";
 
 /** The few members of Bun's plugin API this file uses (no @types/bun in our public types). */
 interface BunPluginBuilder {

@@ -9,10 +9,11 @@ import { createTestPki, type TestPki } from "@sockets/conformance/servers/certs"
 import { lineHandler } from "@sockets/conformance/servers/line-handler";
 import { STARTTLS_GO_AHEAD, STARTTLS_GREETING } from "@sockets/conformance/servers/protocol";
 import { bundleWorker } from "@sockets/conformance/workerd";
-import type { Connect, Server, Socket, SocketOptions } from "@sockets/core";
+import type { Connect, Server, SocketOptions } from "@sockets/core";
 import { connect, serve } from "@sockets/node";
 import { type WorkerdServeConfigOptions, workerdServeConfig } from "@sockets/workers/config";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readLine, say } from "./fixtures/cross/conversation.js";
 
 /**
  * One handler, two hosts: the line protocol of src/servers/line-handler.ts as
@@ -104,23 +105,6 @@ async function startWorkerd(
   await accepting(port, child, () => log);
   logs.set(port, () => log);
   return port;
-}
-
-async function readLine(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<string> {
-  const decoder = new TextDecoder();
-  let text = "";
-  while (!text.includes("\n")) {
-    const { value, done } = await reader.read();
-    if (done) return `${text}<EOF>`;
-    text += decoder.decode(value, { stream: true });
-  }
-  return text;
-}
-
-async function say(socket: Socket, line: string): Promise<void> {
-  const writer = socket.writable.getWriter();
-  await writer.write(`${line}\n`);
-  writer.releaseLock();
 }
 
 /** A conversation with the line protocol: greeting, one line, QUIT. */

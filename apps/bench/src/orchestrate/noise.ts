@@ -89,8 +89,8 @@ export function noiseSection(rows: readonly NoiseRow[], repetitions: number): st
   const uncertain = rows.filter(straddles);
   const name = (r: NoiseRow) => `${r.workload} on ${r.runtime} (${percent(halfRange(r.spread))})`;
   const paragraph = [
-    `Across the ${rows.length} rows with ${repetitions} repetitions, the same-repetition ratio ours ÷ native of a typical row (the median row) spans ${percent(halfRange(typical.spread))} around its median; the widest are ${widest.map(name).join(", ")}.`,
-    `${noisy.length} of ${rows.length} rows span more than ${percent(NOISY)}: a change of such a row between two runs smaller than its span is noise, not a regression or an improvement.`,
+    `Across the ${rows.length} row${rows.length === 1 ? "" : "s"} with ${repetitions} repetitions, the same-repetition ratio ours ÷ native of a typical row (the median row) spans ${percent(halfRange(typical.spread))} around its median; the widest are ${widest.map(name).join(", ")}.`,
+    `${noisy.length} of ${rows.length} span${noisy.length === 1 ? "s" : ""} more than ${percent(NOISY)}: a change of such a row between two runs smaller than its span is noise, not a regression or an improvement.`,
     uncertain.length > 0
       ? `The verdict (✓/✗) is within noise for ${uncertain.length} row${uncertain.length === 1 ? "" : "s"}, whose repetitions fall on both sides of the target: ${byWorkload(uncertain)}.`
       : "No row's repetitions fall on both sides of its target: every verdict holds in every repetition.",

@@ -38,29 +38,36 @@ export class PullReadSide implements ReadSide {
     return this.#stream;
   }
 
+  /** The stream's underlying source: one object, not three closures (see PushReadSide's). */
+  static readonly #Source = class implements UnderlyingByteSource {
+    readonly type = "bytes";
+    readonly #side: PullReadSide;
+
+    constructor(side: PullReadSide) {
+      this.#side = side;
+    }
+
+    start(controller: ReadableByteStreamController): void {
+      const side = this.#side;
+      side.#controller = controller;
+      if (!side.#finished) return;
+      if (side.#error !== null) controller.error(side.#error.reason);
+      else closeByteStream(controller);
+    }
+
+    pull(): Promise<void> {
+      return this.#side.#pull();
+    }
+
+    cancel(): void {
+      const side = this.#side;
+      side.#finished = true;
+      side.#wake();
+    }
+  };
+
   #createStream(): ReadableStream<Uint8Array> {
-    const side = this;
-    // Methods, not arrow properties: the build's keepNames wraps named arrows
-    // in a defineProperty call per socket.
-    return new ReadableStream(
-      {
-        type: "bytes",
-        start(controller) {
-          side.#controller = controller;
-          if (!side.#finished) return;
-          if (side.#error !== null) controller.error(side.#error.reason);
-          else closeByteStream(controller);
-        },
-        pull() {
-          return side.#pull();
-        },
-        cancel() {
-          side.#finished = true;
-          side.#wake();
-        },
-      },
-      { highWaterMark: 0 },
-    );
+    return new ReadableStream(new PullReadSide.#Source(this), { highWaterMark: 0 });
   }
 
   attach(transport: Transport): void {

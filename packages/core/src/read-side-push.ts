@@ -49,28 +49,39 @@ export class PushReadSide implements ReadSide {
     return this.#stream;
   }
 
+  /**
+   * The stream's underlying source. The stream calls its methods with the
+   * source as `this` (Streams spec, SetUpReadableByteStreamControllerFromUnderlyingSource):
+   * one small object per socket, where an object literal would add three
+   * closures and their scope to every idle socket.
+   */
+  static readonly #Source = class implements UnderlyingByteSource {
+    readonly type = "bytes";
+    readonly #side: PushReadSide;
+
+    constructor(side: PushReadSide) {
+      this.#side = side;
+    }
+
+    start(controller: ReadableByteStreamController): void {
+      const side = this.#side;
+      side.#controller = controller;
+      if (!side.#finished) return;
+      if (side.#error !== null) controller.error(side.#error.reason);
+      else closeByteStream(controller);
+    }
+
+    pull(): void {
+      this.#side.#pull();
+    }
+
+    cancel(): void {
+      this.#side.#cancel();
+    }
+  };
+
   #createStream(): ReadableStream<Uint8Array> {
-    const side = this;
-    // Methods, not arrow properties: the build's keepNames wraps named arrows
-    // in a defineProperty call per socket.
-    return new ReadableStream(
-      {
-        type: "bytes",
-        start(controller) {
-          side.#controller = controller;
-          if (!side.#finished) return;
-          if (side.#error !== null) controller.error(side.#error.reason);
-          else closeByteStream(controller);
-        },
-        pull() {
-          side.#pull();
-        },
-        cancel() {
-          side.#cancel();
-        },
-      },
-      { highWaterMark: 0 },
-    );
+    return new ReadableStream(new PushReadSide.#Source(this), { highWaterMark: 0 });
   }
 
   attach(transport: Transport): void {

@@ -19,7 +19,7 @@ export type DenoServerUpgrade = (
   cancellation: Cancellation,
 ) => Promise<Transport>;
 
-/** Size of the transport-owned buffer a STARTTLS-capable connection reads through. */
+/** Largest transport-owned buffer a STARTTLS-capable connection reads through. */
 const DETACHABLE_READ_SIZE = 64 * 1024;
 
 /**
@@ -34,6 +34,8 @@ const DETACHABLE_READ_SIZE = 64 * 1024;
  * always has one in flight, and after a server's STARTTLS go-ahead no byte
  * will come to complete it. So a connection opened with `secureTransport:
  * "starttls"` reads through a buffer of its own (copied into the consumer's),
+ * sized to the consumer's read (at most 64 KiB), so an idle connection waiting
+ * in a 4 KiB read holds 4 KiB, not 64 (measured in apps/bench FINDINGS.md),
  * and at upgrade:
  * - no read in flight: `Deno.startTls()`, Deno's native TLS;
  * - a read in flight: it is detached from the consumer (its bytes never land
@@ -48,8 +50,10 @@ export class DenoTransport implements PullTransport {
   readonly alpn: string | null;
   readonly #conn: DenoConn;
   readonly #secure: boolean;
-  /** Set on connections that may be upgraded: reads go through it. */
-  readonly #scratch: Uint8Array | null;
+  /** True on connections that may be upgraded: reads go through `#scratch`. */
+  readonly #upgradable: boolean;
+  /** Made by the first read of an upgradable connection, and remade when the reads' size changes a lot. */
+  #scratch: Uint8Array | null = null;
   #inFlight: InFlightRead | null = null;
   #events: TransportEvents | null = null;
   #shutdown: Promise<void> | null = null;
@@ -69,7 +73,7 @@ export class DenoTransport implements PullTransport {
     this.alpn = kind.secure ? kind.alpn : null;
     this.remote = endpoint(conn.remoteAddr);
     this.local = endpoint(conn.localAddr);
-    this.#scratch = !kind.secure && kind.upgradable ? new Uint8Array(DETACHABLE_READ_SIZE) : null;
+    this.#upgradable = !kind.secure && kind.upgradable;
   }
 
   /** The transport for a verified native TLS session. */
@@ -82,10 +86,26 @@ export class DenoTransport implements PullTransport {
   }
 
   read(into: Uint8Array): Promise<number | null> {
-    if (this.#scratch !== null) return this.#readDetachable(this.#scratch, into);
+    if (this.#upgradable) return this.#readDetachable(this.#scratchFor(into), into);
     // Straight into the consumer's buffer: no copy on connections that are never upgraded.
     const read = this.#conn.read(into);
     return this.#secure ? read.catch(endWithoutCloseNotify) : read;
+  }
+
+  /**
+   * The scratch buffer for a read into `into`: as large as `into` (at most
+   * 64 KiB), kept while reads stay within a quarter of its size, so default
+   * reads (4 KiB idle, growing under load: core's read-buffer.ts) neither
+   * allocate per read nor pin 64 KiB while idle.
+   */
+  #scratchFor(into: Uint8Array): Uint8Array {
+    const want = Math.min(DETACHABLE_READ_SIZE, Math.max(1, into.byteLength));
+    const scratch = this.#scratch;
+    if (scratch !== null && scratch.byteLength >= want && scratch.byteLength <= want * 4) {
+      return scratch;
+    }
+    this.#scratch = new Uint8Array(want);
+    return this.#scratch;
   }
 
   async #readDetachable(scratch: Uint8Array, into: Uint8Array): Promise<number | null> {
@@ -130,7 +150,7 @@ export class DenoTransport implements PullTransport {
   }
 
   upgrade(tls: TlsSettings, cancellation: Cancellation): Promise<Transport> {
-    if (this.#scratch === null || this.#released) {
+    if (!this.#upgradable || this.#released) {
       return Promise.reject(
         new SocketError(
           SocketErrorCode.InvalidState,

@@ -20,6 +20,7 @@ interface Config {
 }
 interface DenoGlobal {
   env: { get(name: string): string | undefined };
+  memoryUsage(): { external: number };
 }
 interface RejectionEvents {
   addEventListener(
@@ -360,6 +361,39 @@ const checks: Record<string, () => Promise<void>> = {
       check(offset === total, `received ${offset} of ${total} bytes`);
       await within(sending, 10_000, "the writes");
       await socket.close();
+    },
+  "idle STARTTLS-capable sockets waiting in a default read hold their read's size, not 64 KiB each":
+    async () => {
+      // transport.ts: a "starttls" socket reads through a buffer of its own,
+      // sized to the consumer's read (4 KiB for an idle default read) and made
+      // by the first read. ArrayBuffer memory is what Deno counts as external.
+      const { gc } = globalThis as { gc?: () => void };
+      check(gc !== undefined, "run with --v8-flags=--expose-gc: the check needs gc()");
+      // Buffers the checks before this one dropped must not be freed inside
+      // the measurement, or they would hide what these sockets hold.
+      const settled = async () => {
+        for (let i = 0; i < 3; i++) {
+          gc();
+          await sleep(20);
+        }
+        return Deno.memoryUsage().external;
+      };
+      const count = 100;
+      const before = await settled();
+      const sockets = Array.from({ length: count }, () =>
+        connect(`127.0.0.1:${config.ports.echo}`, { secureTransport: "starttls" }),
+      );
+      await within(Promise.all(sockets.map((s) => s.opened)), 10_000, "opened");
+      const reads = sockets.map((s) => s.readable.getReader().read().catch(() => undefined));
+      // Let every read reach conn.read().
+      await sleep(100);
+      const perSocket = ((await settled()) - before) / count;
+      await Promise.all(sockets.map((s) => s.close()));
+      await Promise.all(reads);
+      check(
+        perSocket < 32 * 1024,
+        `each idle "starttls" socket holds ${Math.round(perSocket)} bytes of buffers (a fixed 64 KiB read buffer is back?)`,
+      );
     },
   "close() after a reset, and twice, never throws": async () => {
     const socket = connect(`127.0.0.1:${config.ports.reset}`);

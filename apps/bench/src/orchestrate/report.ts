@@ -1,5 +1,6 @@
 import type { Scale, WorkloadId } from "../trial/protocol.js";
 import type { Ceiling } from "./ceiling.js";
+import { type NoiseRow, noiseSection, spread, spreadText } from "./noise.js";
 import { describeScale, WORKLOADS, type WorkloadInfo, workloadInfo } from "./plan.js";
 import type { CandidateId, RuntimeDef, RuntimeId } from "./runtimes.js";
 
@@ -60,15 +61,21 @@ const pct = (share: number): string =>
  * or the ratio of the medians when no repetition has both.
  */
 export function ratio(cell: Cell, base: Cell): number {
+  const paired = pairedRatios(cell, base);
+  if (paired.length > 0) return median(paired);
+  const m = median(base.values);
+  return m > 0 ? median(cell.values) / m : Number.NaN;
+}
+
+/** `cell` ÷ `base` for every repetition that has both, in repetition order. */
+export function pairedRatios(cell: Cell, base: Cell): number[] {
   const paired: number[] = [];
   cell.reps.forEach((rep, i) => {
     const j = base.reps.indexOf(rep);
     // A base at or below zero (an RSS delta lost in the noise) gives no ratio.
     if (j !== -1 && base.values[j]! > 0) paired.push(cell.values[i]! / base.values[j]!);
   });
-  if (paired.length > 0) return median(paired);
-  const m = median(base.values);
-  return m > 0 ? median(cell.values) / m : Number.NaN;
+  return paired;
 }
 
 export function meets(info: WorkloadInfo, r: number): boolean {
@@ -194,6 +201,8 @@ function rowsFor(cells: Map<string, Cell>, runtimes: readonly RuntimeDef[], key:
         } else if (native && native.values.length > 0) {
           const value = ratio(cell, native);
           r = Number.isFinite(value) ? ratioText(info, value) : "– (native below resolution)";
+          const s = spread(pairedRatios(cell, native));
+          if (s !== null && Number.isFinite(value)) r += ` (${spreadText(s)})`;
           if (candidate.id === "ours" && Number.isFinite(value)) {
             target = targetText(info);
             met = meets(info, value) ? "yes" : "NO";
@@ -340,6 +349,33 @@ function overFloorSummary(
   return out.join("\n");
 }
 
+/** Ours ÷ native per repetition for every row with at least two paired repetitions. */
+function noiseRows(
+  cells: Map<string, Cell>,
+  runtimes: readonly RuntimeDef[],
+  key: CellKey,
+): NoiseRow[] {
+  const rows: NoiseRow[] = [];
+  for (const info of WORKLOADS) {
+    for (const runtime of runtimes) {
+      const ours = cells.get(key(runtime.id, info.id, "ours"));
+      const native = cells.get(key(runtime.id, info.id, "native"));
+      if (!ours || !native) continue;
+      const ratios = pairedRatios(ours, native);
+      const s = spread(ratios);
+      if (s === null) continue;
+      rows.push({
+        workload: info.label,
+        runtime: runtime.label,
+        ratios,
+        spread: s,
+        target: info.target,
+      });
+    }
+  }
+  return rows;
+}
+
 function floorSection(
   cells: Map<string, Cell>,
   runtimes: readonly RuntimeDef[],
@@ -468,9 +504,15 @@ Ours ÷ floor, turned so that 1.00 means at the floor and below 1 is always wors
 
 ${overFloorSummary(cells, runtimes, key)}
 
+## Run-to-run noise
+
+How far the ratio of one row moves between repetitions of this run: each repetition's ours ÷ native comes from candidates run back to back, and the headline ratio is their median. A row whose ratio differs from another run's by less than its spread here has not moved beyond noise. Rows marked ~ span more than ±10 %.
+
+${noiseSection(noiseRows(cells, runtimes, key), info.repetitions)}
+
 ## All measurements
 
-"beats arrowood" compares medians with @arrowood.dev/socket 0.2.0 on the same Node. CPU is the share of one core used by the client process / the load server during the measured window (median over repetitions).
+"× native" is the median of the same-repetition ratios, with their min–max across repetitions in parentheses. "beats arrowood" compares medians with @arrowood.dev/socket 0.2.0 on the same Node. CPU is the share of one core used by the client process / the load server during the measured window (median over repetitions).
 
 ${markdownTable(rowsFor(cells, runtimes, key))}
 

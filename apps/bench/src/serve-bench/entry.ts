@@ -1,7 +1,8 @@
 /**
  * One server process of the server rows: `<candidate> <workload>` on argv
- * (after the script), candidate "ours" (serve() from @sockets/connect) or
- * "native" (the runtime's own listener); workload "accept" (greet each
+ * (after the script), candidate "ours" (serve() from @sockets/connect),
+ * "native" (the runtime's own listener) or "bare" (Deno, echo only: the
+ * least a web-streams server can do on the native conn); workload "accept" (greet each
  * connection with one byte; it closes when the client does) or "echo" (write
  * back every byte). Prints `@@serve {"port":N}` once listening, then serves
  * until the orchestrator kills it by its PID.
@@ -47,7 +48,7 @@ const args: string[] =
   runtime === "deno"
     ? Deno.args
     : (globalThis as unknown as { process: { argv: string[] } }).process.argv.slice(2);
-const [candidate, workload] = args as ["ours" | "native", Workload];
+const [candidate, workload] = args as ["ours" | "native" | "bare", Workload];
 
 function ready(port: number): void {
   console.log(`@@serve ${JSON.stringify({ port })}`);
@@ -110,6 +111,47 @@ async function denoNative(): Promise<void> {
   }
 }
 
+/**
+ * The floor of a streams-based echo on Deno: a byte stream pulling each read
+ * into a fresh 64 KiB buffer (an enqueued chunk is handed over, so a buffer
+ * cannot be reused) piped to a WritableStream over conn.write — streams shaped
+ * like ours, with nothing else.
+ */
+async function denoBare(): Promise<void> {
+  const listener = Deno.listen({ hostname: HOST, port: 0 });
+  ready(listener.addr.port);
+  for (;;) {
+    const conn = await listener.accept();
+    conn.setNoDelay(true);
+    const readable = new ReadableStream(
+      {
+        type: "bytes",
+        async pull(controller) {
+          const buffer = new Uint8Array(64 * 1024);
+          const n = await conn.read(buffer);
+          if (n === null) controller.close();
+          else controller.enqueue(buffer.subarray(0, n));
+        },
+      },
+      { highWaterMark: 0 },
+    );
+    const writable = new WritableStream<Uint8Array>({
+      async write(chunk) {
+        let off = 0;
+        while (off < chunk.byteLength) off += await conn.write(chunk.subarray(off));
+      },
+    });
+    readable
+      .pipeTo(writable)
+      .catch(() => {})
+      .finally(() => {
+        try {
+          conn.close();
+        } catch {}
+      });
+  }
+}
+
 function bunNative(): void {
   const server = Bun.listen({
     hostname: HOST,
@@ -145,6 +187,9 @@ function bunNative(): void {
 }
 
 if (candidate === "ours") await ours();
-else if (runtime === "node") await nodeNative();
+else if (candidate === "bare") {
+  if (runtime !== "deno" || workload !== "echo") throw new Error("bare runs on Deno's echo only");
+  await denoBare();
+} else if (runtime === "node") await nodeNative();
 else if (runtime === "deno") await denoNative();
 else bunNative();

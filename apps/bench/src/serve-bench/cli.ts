@@ -14,9 +14,9 @@
  * Each server process is warmed up (JIT, buffers) by a short load before the
  * measured one, and its own CPU time (user + system, /proc/<pid>/stat) over the
  * measured load is recorded: CPU per connection or per MiB holds on a loaded
- * machine where conn/s and MB/s swing. Deno's echo also runs **bare**: a
- * minimal web-streams echo on the native conn (entry.ts), the floor any
- * streams-based server pays there.
+ * machine where conn/s and MB/s swing. The echo on Node and Deno also runs
+ * **bare**: a minimal web-streams echo on the native socket (entry.ts), the
+ * floor any streams-based server pays there.
  *
  * A full run writes its section of RESULTS.md (between the server-section.ts
  * markers; the client bench keeps it) and the raw samples in
@@ -93,7 +93,7 @@ const NATIVE: Record<string, string> = {
   bun: "Bun.listen socket handlers",
 };
 /** Where the bare web-streams floor runs (entry.ts): where it tells ours from the interface. */
-const BARE = new Set(["deno:echo"]);
+const BARE = new Set(["node20:echo", "deno:echo"]);
 /** Bounds for one measurement and for a server to start, generous for a loaded 2-core machine. */
 const MEASURE_TIMEOUT_MS = 180_000;
 const START_TIMEOUT_MS = 60_000;
@@ -344,7 +344,7 @@ function tableRow(row: Row): string {
   const cpuRatio =
     cpuNative !== null && cpuOurs !== null ? ` (${(cpuOurs / cpuNative).toFixed(2)}×)` : "";
   const verdict = ratio >= w.target ? "met" : "✗";
-  return `${label} ${native.toFixed(1)} ${w.unit} | ${ours.toFixed(1)} ${w.unit} | ${ratio.toFixed(2)}× | ${range === null ? "–" : `${range[0].toFixed(2)}–${range[1].toFixed(2)}×`} | ≥ ${w.target}× ${verdict} | ${fixed(cpuNative)} µs | ${fixed(cpuOurs)} µs${cpuRatio} |`;
+  return `${label} ${native.toFixed(1)} ${w.unit} | ${ours.toFixed(1)} ${w.unit} | ${ratio.toFixed(2)}× | ${range === null ? "–" : `${range[0].toFixed(2)}–${range[1].toFixed(2)}×`} | ≥ ${w.target}× ${verdict} | ${fixed(cpuNative)} µs/${w.per} | ${fixed(cpuOurs)} µs/${w.per}${cpuRatio} |`;
 }
 
 function floorLines(): string[] {

@@ -1,8 +1,8 @@
 /**
  * One server process of the server rows: `<candidate> <workload>` on argv
  * (after the script), candidate "ours" (serve() from @sockets/connect),
- * "native" (the runtime's own listener) or "bare" (Deno, echo only: the
- * least a web-streams server can do on the native conn); workload "accept" (greet each
+ * "native" (the runtime's own listener) or "bare" (echo on Node and Deno: the
+ * least a web-streams server can do on the native socket); workload "accept" (greet each
  * connection with one byte; it closes when the client does) or "echo" (write
  * back every byte). Prints `@@serve {"port":N}` once listening, then serves
  * until the orchestrator kills it by its PID.
@@ -28,7 +28,9 @@ declare const Bun: {
 interface BunSock {
   write(data: Uint8Array): number;
   end(): void;
-  data: { pending: Uint8Array | null };
+  pause(): void;
+  resume(): void;
+  data: { queue: Uint8Array[] };
 }
 interface BunHandlers {
   open(s: BunSock): void;
@@ -72,7 +74,10 @@ async function nodeNative(): Promise<void> {
   const { createServer } = await import("node:net");
   const server = createServer({ noDelay: true }, (socket) => {
     socket.on("error", () => {});
-    if (workload === "accept") socket.end(GREETING);
+    // The greeting only: the socket closes when the client does (allowHalfOpen
+    // false), as every other server here does; end(GREETING) would make the
+    // server the one to close first, a different TCP teardown.
+    if (workload === "accept") socket.write(GREETING);
     else socket.pipe(socket);
   });
   server.listen(0, HOST, () => {
@@ -109,6 +114,51 @@ async function denoNative(): Promise<void> {
       }
     })();
   }
+}
+
+/**
+ * The floor of a streams-based echo on Node: a byte stream fed by the
+ * socket's 'data' events (paused while the stream has no reader waiting)
+ * piped to a WritableStream over socket.write, waiting for 'drain' when
+ * Node's buffer is full — streams shaped like ours, with nothing else.
+ */
+async function nodeBare(): Promise<void> {
+  const { createServer } = await import("node:net");
+  const server = createServer({ noDelay: true }, (socket) => {
+    socket.on("error", () => {});
+    const readable = new ReadableStream(
+      {
+        type: "bytes",
+        start(controller) {
+          // Each socket read is its own allocation in Node, so the chunk can be
+          // handed over (enqueue detaches its buffer) without a copy.
+          socket.on("data", (chunk: Uint8Array<ArrayBuffer>) => {
+            controller.enqueue(chunk);
+            if ((controller.desiredSize ?? 0) <= 0) socket.pause();
+          });
+          socket.once("end", () => controller.close());
+        },
+        pull() {
+          socket.resume();
+        },
+      },
+      { highWaterMark: 64 * 1024 },
+    );
+    const writable = new WritableStream<Uint8Array>({
+      write(chunk) {
+        if (socket.write(chunk)) return;
+        return new Promise<void>((resolve) => socket.once("drain", resolve));
+      },
+    });
+    readable
+      .pipeTo(writable)
+      .catch(() => {})
+      .finally(() => socket.destroy());
+  });
+  server.listen(0, HOST, () => {
+    const address = server.address();
+    ready(typeof address === "object" && address !== null ? address.port : 0);
+  });
 }
 
 /**
@@ -152,33 +202,46 @@ async function denoBare(): Promise<void> {
   }
 }
 
+/**
+ * Bun's write() takes what the kernel takes and no more: the rest waits in a
+ * queue of chunks (never re-joined: copying the backlog into one buffer per
+ * chunk made this baseline quadratic under backpressure, 46 MB/s), and reads
+ * pause while anything waits, as ours does, so the backlog stays one read deep.
+ */
 function bunNative(): void {
   const server = Bun.listen({
     hostname: HOST,
     port: 0,
     socket: {
       open(s) {
-        s.data = { pending: null };
+        s.data = { queue: [] };
         if (workload === "accept") s.write(GREETING);
       },
       data(s, chunk) {
         if (workload !== "echo") return;
-        if (s.data.pending !== null) {
-          const joined = new Uint8Array(s.data.pending.byteLength + chunk.byteLength);
-          joined.set(s.data.pending);
-          joined.set(chunk, s.data.pending.byteLength);
-          s.data.pending = joined;
+        const { queue } = s.data;
+        if (queue.length > 0) {
+          queue.push(chunk);
           return;
         }
         const written = s.write(chunk);
-        if (written < chunk.byteLength) s.data.pending = chunk.slice(Math.max(0, written));
+        if (written < chunk.byteLength) {
+          queue.push(chunk.subarray(Math.max(0, written)));
+          s.pause();
+        }
       },
       drain(s) {
-        const pending = s.data.pending;
-        if (pending === null) return;
-        const written = s.write(pending);
-        s.data.pending =
-          written < pending.byteLength ? pending.subarray(Math.max(0, written)) : null;
+        const { queue } = s.data;
+        while (queue.length > 0) {
+          const head = queue[0]!;
+          const written = s.write(head);
+          if (written < head.byteLength) {
+            queue[0] = head.subarray(Math.max(0, written));
+            return;
+          }
+          queue.shift();
+        }
+        s.resume();
       },
       close() {},
     },
@@ -188,8 +251,9 @@ function bunNative(): void {
 
 if (candidate === "ours") await ours();
 else if (candidate === "bare") {
-  if (runtime !== "deno" || workload !== "echo") throw new Error("bare runs on Deno's echo only");
-  await denoBare();
+  if (workload !== "echo" || runtime === "bun") throw new Error("bare runs echo on Node and Deno");
+  if (runtime === "deno") await denoBare();
+  else await nodeBare();
 } else if (runtime === "node") await nodeNative();
 else if (runtime === "deno") await denoNative();
 else bunNative();

@@ -14,9 +14,10 @@
  * Each server process is warmed up (JIT, buffers) by a short load before the
  * measured one, and its own CPU time (user + system, /proc/<pid>/stat) over the
  * measured load is recorded: CPU per connection or per MiB holds on a loaded
- * machine where conn/s and MB/s swing. The echo on Node and Deno also runs
- * **bare**: a minimal web-streams echo on the native socket (entry.ts), the
- * floor any streams-based server pays there.
+ * machine where conn/s and MB/s swing. Where it tells ours from the
+ * interface, a row also runs **bare**: the native listener with the least a
+ * web-streams server does (accept: the greeting through a WritableStream's
+ * writer; echo: a byte stream piped to a WritableStream; entry.ts).
  *
  * A full run writes its section of RESULTS.md (between the server-section.ts
  * markers; the client bench keeps it) and the raw samples in
@@ -93,7 +94,7 @@ const NATIVE: Record<string, string> = {
   bun: "Bun.listen socket handlers",
 };
 /** Where the bare web-streams floor runs (entry.ts): where it tells ours from the interface. */
-const BARE = new Set(["node20:echo", "deno:echo"]);
+const BARE = new Set(["node20:accept", "node20:echo", "deno:accept", "deno:echo", "bun:accept"]);
 /** Bounds for one measurement and for a server to start, generous for a loaded 2-core machine. */
 const MEASURE_TIMEOUT_MS = 180_000;
 const START_TIMEOUT_MS = 60_000;
@@ -356,7 +357,7 @@ function floorLines(): string[] {
       const ours = median(values(row, "ours"));
       const bare = median(values(row, "bare"));
       const ops = w.ops(SCALE[row.workload]);
-      return `- ${row.runtimeLabel}, ${w.label}: bare web-streams echo ${bare.toFixed(1)} ${w.unit} (${(bare / native).toFixed(2)}× native, server CPU ${fixed(cpuPer(row.samples.bare ?? [], ops))} µs per ${w.per}); ours ÷ bare ${(ours / bare).toFixed(2)}.`;
+      return `- ${row.runtimeLabel}, ${w.label}: bare web-streams server ${bare.toFixed(1)} ${w.unit} (${(bare / native).toFixed(2)}× native, server CPU ${fixed(cpuPer(row.samples.bare ?? [], ops))} µs per ${w.per}); ours ÷ bare ${(ours / bare).toFixed(2)}.`;
     });
 }
 

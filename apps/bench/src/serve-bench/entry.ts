@@ -1,8 +1,9 @@
 /**
  * One server process of the server rows: `<candidate> <workload>` on argv
  * (after the script), candidate "ours" (serve() from @sockets/connect),
- * "native" (the runtime's own listener) or "bare" (echo on Node and Deno: the
- * least a web-streams server can do on the native socket); workload "accept" (greet each
+ * "native" (the runtime's own listener) or "bare" (the
+ * least a web-streams server can do on the native socket: accept everywhere,
+ * echo on Node and Deno); workload "accept" (greet each
  * connection with one byte; it closes when the client does) or "echo" (write
  * back every byte). Prints `@@serve {"port":N}` once listening, then serves
  * until the orchestrator kills it by its PID.
@@ -70,6 +71,22 @@ async function ours(): Promise<void> {
   ready(server.port);
 }
 
+/**
+ * The accept floor ("bare" accept): the greeting goes out through a
+ * WritableStream's writer over the native write, and the writer is released,
+ * as the serve() handler does: what any handler on the streams interface
+ * pays per connection on top of the native listener.
+ */
+async function greetThroughStream(write: (chunk: Uint8Array) => unknown): Promise<void> {
+  const writer = new WritableStream<Uint8Array>({
+    async write(chunk) {
+      await write(chunk);
+    },
+  }).getWriter();
+  await writer.write(GREETING);
+  writer.releaseLock();
+}
+
 async function nodeNative(): Promise<void> {
   const { createServer } = await import("node:net");
   const server = createServer({ noDelay: true }, (socket) => {
@@ -77,8 +94,10 @@ async function nodeNative(): Promise<void> {
     // The greeting only: the socket closes when the client does (allowHalfOpen
     // false), as every other server here does; end(GREETING) would make the
     // server the one to close first, a different TCP teardown.
-    if (workload === "accept") socket.write(GREETING);
-    else socket.pipe(socket);
+    if (workload === "accept") {
+      if (candidate === "bare") void greetThroughStream((chunk) => socket.write(chunk));
+      else socket.write(GREETING);
+    } else socket.pipe(socket);
   });
   server.listen(0, HOST, () => {
     const address = server.address();
@@ -95,7 +114,8 @@ async function denoNative(): Promise<void> {
     void (async () => {
       try {
         if (workload === "accept") {
-          await conn.write(GREETING);
+          if (candidate === "bare") await greetThroughStream((chunk) => conn.write(chunk));
+          else await conn.write(GREETING);
           const scratch = new Uint8Array(16);
           while ((await conn.read(scratch)) !== null) {}
         } else {
@@ -215,7 +235,10 @@ function bunNative(): void {
     socket: {
       open(s) {
         s.data = { queue: [] };
-        if (workload === "accept") s.write(GREETING);
+        if (workload === "accept") {
+          if (candidate === "bare") void greetThroughStream((chunk) => s.write(chunk));
+          else s.write(GREETING);
+        }
       },
       data(s, chunk) {
         if (workload !== "echo") return;
@@ -250,8 +273,8 @@ function bunNative(): void {
 }
 
 if (candidate === "ours") await ours();
-else if (candidate === "bare") {
-  if (workload !== "echo" || runtime === "bun") throw new Error("bare runs echo on Node and Deno");
+else if (candidate === "bare" && workload === "echo") {
+  if (runtime === "bun") throw new Error("the bare echo runs on Node and Deno");
   if (runtime === "deno") await denoBare();
   else await nodeBare();
 } else if (runtime === "node") await nodeNative();

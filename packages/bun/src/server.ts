@@ -95,8 +95,11 @@ function acceptedConnection(
 ): AcceptedConnection {
   return {
     transport: new BunTransport(socket, serverTls, local),
-    // SO_LINGER 0, then close: the peer sees a reset.
-    reset: () => socket.terminate(),
+    // SO_LINGER 0, then close: the peer sees a reset. A method, not an arrow
+    // property: the build's keepNames would wrap a named arrow per connection.
+    reset() {
+      socket.terminate();
+    },
   };
 }
 

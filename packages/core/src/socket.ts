@@ -53,10 +53,14 @@ export class SocketImpl implements Socket {
   #opened: Deferred<SocketInfo> | null = deferred();
   readonly #closed: Deferred<void> = deferred();
   /**
-   * Settles (rejects) when the socket fails or closes, to release writes stuck
-   * on backpressure. Made by the first write that has to wait.
+   * Rejects the write that waits on the transport, to release it when the
+   * socket fails or closes; there is at most one, since the writable hands
+   * its sink one chunk at a time. A slot, not a never-settling promise raced
+   * against each write: every race left a reaction on that promise for as
+   * long as the socket lived (312 bytes per awaited write on Node 20, and
+   * every write waits on Deno; FINDINGS.md, Servers).
    */
-  #gone: Deferred<never> | null = null;
+  #abandonWrite: ((error: unknown) => void) | null = null;
   readonly #attempt = new CancelSource();
   readonly #readMode: ReadMode;
   #readSide: ReadSide | null = null;
@@ -421,13 +425,23 @@ export class SocketImpl implements Socket {
       throw this.#writeFailed(error);
     }
     if (pending === undefined) return this.#wrote();
-    this.#gone ??= deferred();
-    return Promise.race([pending, this.#gone.promise]).then(
-      () => this.#wrote(),
-      (error) => {
-        throw this.#writeFailed(error);
-      },
-    );
+    // Anonymous callbacks: the build's keepNames wraps named ones per call.
+    return new Promise<void>((resolve, reject) => {
+      this.#abandonWrite = reject;
+      pending.then(
+        () => {
+          if (this.#abandonWrite !== reject) return;
+          this.#abandonWrite = null;
+          this.#wrote();
+          resolve();
+        },
+        (error: unknown) => {
+          if (this.#abandonWrite !== reject) return;
+          this.#abandonWrite = null;
+          reject(this.#writeFailed(error));
+        },
+      );
+    });
   }
 
   /**
@@ -575,13 +589,19 @@ export class SocketImpl implements Socket {
         ),
       );
     }
-    this.#gone?.reject(
-      failure ??
-        new SocketError(
-          SocketErrorCode.SocketClosed,
-          `The socket to ${this.#address.display} is closed.`,
+    const abandon = this.#abandonWrite;
+    if (abandon !== null) {
+      this.#abandonWrite = null;
+      abandon(
+        this.#writeFailed(
+          failure ??
+            new SocketError(
+              SocketErrorCode.SocketClosed,
+              `The socket to ${this.#address.display} is closed.`,
+            ),
         ),
-    );
+      );
+    }
     const transport = this.#transport;
     this.#transport = null;
     transport?.destroy();

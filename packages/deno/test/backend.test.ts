@@ -21,6 +21,7 @@ const CHECKS = [
   "close() cancels a node:tls handshake (client certificate) that would never finish",
   "keepAlive with an initial delay is refused with ERR_UNSUPPORTED_OPTION; keepAlive: true works",
   "default reads: short messages get right-sized chunks, a 16 MiB echo retains at most twice each chunk",
+  "writes that wait on the transport retain nothing once written (50,000 awaited writes)",
   "close() after a reset, and twice, never throws",
   "no unhandled rejections",
 ];

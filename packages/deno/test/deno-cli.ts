@@ -34,6 +34,8 @@ export function denoRunArgs(entry: string, ...scriptArgs: string[]): string[] {
     "--allow-net=127.0.0.1,localhost,[::1],no-such-host.invalid",
     "--allow-env",
     "--allow-read",
+    // gc() for the checks that count retained heap (entry-backend.ts).
+    "--v8-flags=--expose-gc",
     join(testDir, entry),
     ...scriptArgs,
   ];

@@ -6,7 +6,7 @@
  * @arrowood.dev/socket on Node) on loopback, against a load server in its own
  * process; prints the table and writes RESULTS.md.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join, relative } from "node:path";
 import { parseArgs } from "node:util";
 import { createTestPki } from "@sockets/conformance/servers";
@@ -25,6 +25,7 @@ import {
   type RuntimeId,
 } from "./orchestrate/runtimes.js";
 import { startLoadServer } from "./orchestrate/server.js";
+import { serverSection, withServerSection } from "./orchestrate/server-section.js";
 import { type Outcome, runTrialProcess } from "./orchestrate/trial.js";
 import { runWorkerd } from "./orchestrate/workerd.js";
 import type { TrialConfig, WorkloadId } from "./trial/protocol.js";
@@ -316,6 +317,8 @@ writeFileSync(
   ),
 );
 const command = `pnpm bench${process.argv.slice(2).length > 0 ? ` ${process.argv.slice(2).join(" ")}` : ""}`;
+// bench:serve's section of the file this run replaces is carried over (server-section.ts).
+const serverRows = existsSync(out) ? serverSection(readFileSync(out, "utf8")) : null;
 writeFileSync(
   out,
   markdown(
@@ -335,6 +338,8 @@ writeFileSync(
     key,
   ),
 );
+if (serverRows !== null)
+  writeFileSync(out, withServerSection(readFileSync(out, "utf8"), serverRows));
 // The raw samples sit next to the results they produced, so every ratio can be re-derived.
 const raw = out.replace(/\.md$/, "") + ".samples.json";
 writeFileSync(

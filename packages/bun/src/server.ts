@@ -1,9 +1,10 @@
 import {
+  type AcceptedConnection,
+  type Endpoint,
   type Listener,
   type ListenerEvents,
   NEVER_CANCELLED,
   type ResolvedServeOptions,
-  resolveOptions,
   type ServerTlsSettings,
 } from "@sockets/core/backend";
 import { type BunServerTlsOptions, type BunSocket, type BunSocketHandler, bun } from "./bun-api.js";
@@ -11,8 +12,12 @@ import { handlers, Link } from "./link.js";
 import { alpnWire } from "./tls.js";
 import { BunTransport } from "./transport.js";
 
-/** Socket options for accepted connections: Nagle off, as our clients have it. */
-const ACCEPTED = resolveOptions({});
+/**
+ * A listener bound to one IPv4 address or to IPv6 loopback: every connection
+ * it accepts has that address as its local one. A wildcard (0.0.0.0, ::) or a
+ * name is asked of each socket.
+ */
+const SPECIFIC_ADDRESS = /^(?!0\.0\.0\.0$)\d{1,3}(\.\d{1,3}){3}$|^::1$/;
 
 /**
  * `serve()`'s listener on `Bun.listen` (https://bun.com/docs/runtime/networking/tcp).
@@ -29,20 +34,30 @@ export function listenBun(
   const socketHandlers: BunSocketHandler<Link> = {
     ...handlers,
     open(socket: BunSocket<Link>) {
-      const link = new Link(onTlsListener, ACCEPTED, verifyPeer);
+      // No socket options to apply: Bun turns Nagle off on every accepted
+      // socket itself (setsockopt TCP_NODELAY after accept4, seen with strace
+      // in Bun 1.4.5), so setting it again is one more syscall per connection.
+      const link = new Link(onTlsListener, null, verifyPeer);
       socket.data = link;
+      link.onOpen(socket);
+      if (!onTlsListener) {
+        // Plain TCP is usable now: hand it over in this same callback, as a
+        // native handler would act, without a promise and a microtask hop per
+        // connection (FINDINGS.md, Servers).
+        events.accept(acceptedConnection(socket, tls, localOf(socket)));
+        return;
+      }
       link.whenReady(NEVER_CANCELLED).then(
-        (ready) =>
-          events.accept({
-            transport: new BunTransport(ready, onTlsListener ? null : tls),
-            // SO_LINGER 0, then close: the peer sees a reset.
-            reset: () => ready.terminate(),
-          }),
+        (ready) => events.accept(acceptedConnection(ready, null, localOf(ready))),
         (error: unknown) => events.error(error),
       );
-      link.onOpen(socket);
     },
   };
+  /** Our end of an accepted connection: the listener's own address, unless it is a wildcard. */
+  let localOf = (socket: BunSocket<Link>): Endpoint => ({
+    address: socket.localAddress,
+    port: socket.localPort,
+  });
   try {
     const listener = bun.listen<Link>({
       hostname: options.hostname,
@@ -52,6 +67,13 @@ export function listenBun(
       socket: socketHandlers,
       ...(onTlsListener && tls !== null ? { tls } : {}),
     });
+    const { hostname, port } = listener;
+    if (SPECIFIC_ADDRESS.test(hostname)) {
+      const local: Endpoint = { address: hostname, port };
+      localOf = () => local;
+    } else {
+      localOf = (socket) => ({ address: socket.localAddress, port });
+    }
     return Promise.resolve({
       hostname: listener.hostname,
       port: listener.port,
@@ -64,6 +86,21 @@ export function listenBun(
   } catch (error) {
     return Promise.reject(error);
   }
+}
+
+function acceptedConnection(
+  socket: BunSocket<Link>,
+  serverTls: BunServerTlsOptions | null,
+  local: Endpoint,
+): AcceptedConnection {
+  return {
+    transport: new BunTransport(socket, serverTls, local),
+    // SO_LINGER 0, then close: the peer sees a reset. A method, not an arrow
+    // property: the build's keepNames would wrap a named arrow per connection.
+    reset() {
+      socket.terminate();
+    },
+  };
 }
 
 function bunServerTls(tls: ServerTlsSettings): BunServerTlsOptions {

@@ -20,7 +20,7 @@ interface Config {
 }
 interface DenoGlobal {
   env: { get(name: string): string | undefined };
-  memoryUsage(): { external: number };
+  memoryUsage(): { external: number; heapUsed: number };
 }
 interface RejectionEvents {
   addEventListener(
@@ -384,7 +384,12 @@ const checks: Record<string, () => Promise<void>> = {
         connect(`127.0.0.1:${config.ports.echo}`, { secureTransport: "starttls" }),
       );
       await within(Promise.all(sockets.map((s) => s.opened)), 10_000, "opened");
-      const reads = sockets.map((s) => s.readable.getReader().read().catch(() => undefined));
+      const reads = sockets.map((s) =>
+        s.readable
+          .getReader()
+          .read()
+          .catch(() => undefined),
+      );
       // Let every read reach conn.read().
       await sleep(100);
       const perSocket = ((await settled()) - before) / count;
@@ -394,6 +399,42 @@ const checks: Record<string, () => Promise<void>> = {
         perSocket < 32 * 1024,
         `each idle "starttls" socket holds ${Math.round(perSocket)} bytes of buffers (a fixed 64 KiB read buffer is back?)`,
       );
+    },
+  "writes that wait on the transport retain nothing once written (50,000 awaited writes)":
+    async () => {
+      // Every Deno write waits on conn.write. Core once raced each write
+      // against a promise that settles only when the socket goes, which kept
+      // ~300 bytes per write alive for the socket's whole life.
+      const gc = (globalThis as { gc?: () => void }).gc;
+      check(gc !== undefined, "gc() is missing: run Deno with --v8-flags=--expose-gc");
+      const heap = () => {
+        gc();
+        gc();
+        return Deno.memoryUsage().heapUsed;
+      };
+      const socket = connect(`127.0.0.1:${config.ports.echo}`);
+      const writer = socket.writable.getWriter();
+      const reader = socket.readable.getReader();
+      const chunk = new Uint8Array(16);
+      const warmup = 5_000;
+      const measured = 50_000;
+      const expected = (warmup + measured) * chunk.byteLength;
+      let received = 0;
+      const draining = (async () => {
+        while (received < expected) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          received += value.byteLength;
+        }
+      })();
+      for (let i = 0; i < warmup; i++) await writer.write(chunk);
+      const before = heap();
+      for (let i = 0; i < measured; i++) await writer.write(chunk);
+      const perWrite = (heap() - before) / measured;
+      await within(draining, 30_000, "the echo of every write");
+      check(received === expected, `echoed ${received} of ${expected} bytes`);
+      check(perWrite < 50, `${perWrite.toFixed(1)} bytes of heap retained per written chunk`);
+      await socket.close();
     },
   "close() after a reset, and twice, never throws": async () => {
     const socket = connect(`127.0.0.1:${config.ports.reset}`);

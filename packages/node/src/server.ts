@@ -3,6 +3,7 @@ import { createServer as createTlsServer, type TLSSocket, type TlsOptions } from
 import {
   type AcceptedConnection,
   type Cancellation,
+  type Endpoint,
   type Listener,
   type ListenerEvents,
   nodeTlsServerOptions,
@@ -22,8 +23,10 @@ export function listenNode(
   events: ListenerEvents,
 ): Promise<Listener> {
   const tls = options.tls === null ? null : nodeTlsServerOptions(options.tls);
+  /** Set once listening, when the listener is bound to one address (see `knownLocal`). */
+  let local: Endpoint | null = null;
   const accept = (socket: NetSocket, upgrade: ServerUpgrade | null) => {
-    events.accept(accepted(socket, upgrade));
+    events.accept(accepted(socket, upgrade, local));
   };
   let server: NetServer;
   if (options.secureTransport === "on" && tls !== null) {
@@ -51,6 +54,7 @@ export function listenNode(
       const port = typeof bound === "object" && bound !== null ? bound.port : options.port;
       const hostname =
         typeof bound === "object" && bound !== null ? bound.address : options.hostname;
+      local = knownLocal(hostname, port);
       resolve({
         hostname,
         port,
@@ -60,11 +64,30 @@ export function listenNode(
   });
 }
 
-function accepted(socket: NetSocket, upgrade: ServerUpgrade | null): AcceptedConnection {
+function accepted(
+  socket: NetSocket,
+  upgrade: ServerUpgrade | null,
+  local: Endpoint | null,
+): AcceptedConnection {
   return {
-    transport: NodeTransport.accepted(socket, upgrade),
-    reset: () => resetSocket(socket),
+    transport: NodeTransport.accepted(socket, upgrade, local),
+    // A method, not an arrow property: the build's keepNames would wrap a
+    // named arrow in a defineProperty call per connection.
+    reset() {
+      resetSocket(socket);
+    },
   };
+}
+
+/**
+ * Our end of every connection a listener bound to one IPv4 address (or to
+ * IPv6 loopback) accepts is that address: no getsockname per connection. A
+ * wildcard listener's connections are asked one by one.
+ */
+function knownLocal(hostname: string, port: number): Endpoint | null {
+  return /^(?!0\.0\.0\.0$)\d{1,3}(\.\d{1,3}){3}$|^::1$/.test(hostname)
+    ? { address: hostname, port }
+    : null;
 }
 
 /**

@@ -40,6 +40,11 @@ export class NodeTransport implements PushTransport {
   readonly kind = "push";
   remote: Endpoint = NO_ENDPOINT;
   local: Endpoint = NO_ENDPOINT;
+  /**
+   * Our end of an accepted connection when the listener knows it (bound to
+   * one address): `localAddress` is a getsockname syscall per connection.
+   */
+  #knownLocal: Endpoint | null = null;
   alpn: string | null = null;
   readonly #socket: NetSocket;
   readonly #readyEvent: ReadyEvent;
@@ -80,7 +85,11 @@ export class NodeTransport implements PushTransport {
    * A socket a node:net or node:tls server accepted: connected (and, from a
    * TLS server, past its handshake) already.
    */
-  static accepted(socket: NetSocket, serverUpgrade: ServerUpgrade | null): Transport {
+  static accepted(
+    socket: NetSocket,
+    serverUpgrade: ServerUpgrade | null,
+    local: Endpoint | null = null,
+  ): Transport {
     let transport: Transport | null = null;
     // Accepted sockets read through Node's own buffers: `onread` can only be
     // given to a socket Node creates for net.connect().
@@ -91,6 +100,7 @@ export class NodeTransport implements PushTransport {
       reject() {},
     });
     ready.#serverUpgrade = serverUpgrade;
+    ready.#knownLocal = local;
     ready.#onReady();
     return transport ?? ready;
   }
@@ -158,7 +168,10 @@ export class NodeTransport implements PushTransport {
     this.#cancellation?.offCancel(this.#listeners.cancel);
     this.#cancellation = null;
     this.remote = { address: socket.remoteAddress ?? "", port: socket.remotePort ?? 0 };
-    this.local = { address: socket.localAddress ?? "", port: socket.localPort ?? 0 };
+    this.local = this.#knownLocal ?? {
+      address: socket.localAddress ?? "",
+      port: socket.localPort ?? 0,
+    };
     const alpn = (socket as TLSSocket).alpnProtocol;
     this.alpn = typeof alpn === "string" ? alpn : null;
     settle.resolve(this);

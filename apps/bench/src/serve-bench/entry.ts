@@ -1,7 +1,9 @@
 /**
  * One server process of the server rows: `<candidate> <workload>` on argv
- * (after the script), candidate "ours" (serve() from @sockets/connect) or
- * "native" (the runtime's own listener); workload "accept" (greet each
+ * (after the script), candidate "ours" (serve() from @sockets/connect),
+ * "native" (the runtime's own listener) or "bare" (the
+ * least a web-streams server can do on the native socket: accept everywhere,
+ * echo on Node and Deno); workload "accept" (greet each
  * connection with one byte; it closes when the client does) or "echo" (write
  * back every byte). Prints `@@serve {"port":N}` once listening, then serves
  * until the orchestrator kills it by its PID.
@@ -27,7 +29,9 @@ declare const Bun: {
 interface BunSock {
   write(data: Uint8Array): number;
   end(): void;
-  data: { pending: Uint8Array | null };
+  pause(): void;
+  resume(): void;
+  data: { queue: Uint8Array[] };
 }
 interface BunHandlers {
   open(s: BunSock): void;
@@ -47,7 +51,7 @@ const args: string[] =
   runtime === "deno"
     ? Deno.args
     : (globalThis as unknown as { process: { argv: string[] } }).process.argv.slice(2);
-const [candidate, workload] = args as ["ours" | "native", Workload];
+const [candidate, workload] = args as ["ours" | "native" | "bare", Workload];
 
 function ready(port: number): void {
   console.log(`@@serve ${JSON.stringify({ port })}`);
@@ -67,12 +71,33 @@ async function ours(): Promise<void> {
   ready(server.port);
 }
 
+/**
+ * The accept floor ("bare" accept): the greeting goes out through a
+ * WritableStream's writer over the native write, and the writer is released,
+ * as the serve() handler does: what any handler on the streams interface
+ * pays per connection on top of the native listener.
+ */
+async function greetThroughStream(write: (chunk: Uint8Array) => unknown): Promise<void> {
+  const writer = new WritableStream<Uint8Array>({
+    async write(chunk) {
+      await write(chunk);
+    },
+  }).getWriter();
+  await writer.write(GREETING);
+  writer.releaseLock();
+}
+
 async function nodeNative(): Promise<void> {
   const { createServer } = await import("node:net");
   const server = createServer({ noDelay: true }, (socket) => {
     socket.on("error", () => {});
-    if (workload === "accept") socket.end(GREETING);
-    else socket.pipe(socket);
+    // The greeting only: the socket closes when the client does (allowHalfOpen
+    // false), as every other server here does; end(GREETING) would make the
+    // server the one to close first, a different TCP teardown.
+    if (workload === "accept") {
+      if (candidate === "bare") void greetThroughStream((chunk) => socket.write(chunk));
+      else socket.write(GREETING);
+    } else socket.pipe(socket);
   });
   server.listen(0, HOST, () => {
     const address = server.address();
@@ -89,7 +114,8 @@ async function denoNative(): Promise<void> {
     void (async () => {
       try {
         if (workload === "accept") {
-          await conn.write(GREETING);
+          if (candidate === "bare") await greetThroughStream((chunk) => conn.write(chunk));
+          else await conn.write(GREETING);
           const scratch = new Uint8Array(16);
           while ((await conn.read(scratch)) !== null) {}
         } else {
@@ -110,33 +136,135 @@ async function denoNative(): Promise<void> {
   }
 }
 
+/**
+ * The floor of a streams-based echo on Node: a byte stream fed by the
+ * socket's 'data' events (paused while the stream has no reader waiting)
+ * piped to a WritableStream over socket.write, waiting for 'drain' when
+ * Node's buffer is full — streams shaped like ours, with nothing else.
+ */
+async function nodeBare(): Promise<void> {
+  const { createServer } = await import("node:net");
+  const server = createServer({ noDelay: true }, (socket) => {
+    socket.on("error", () => {});
+    const readable = new ReadableStream(
+      {
+        type: "bytes",
+        start(controller) {
+          // Each socket read is its own allocation in Node, so the chunk can be
+          // handed over (enqueue detaches its buffer) without a copy.
+          socket.on("data", (chunk: Uint8Array<ArrayBuffer>) => {
+            controller.enqueue(chunk);
+            if ((controller.desiredSize ?? 0) <= 0) socket.pause();
+          });
+          socket.once("end", () => controller.close());
+        },
+        pull() {
+          socket.resume();
+        },
+      },
+      { highWaterMark: 64 * 1024 },
+    );
+    const writable = new WritableStream<Uint8Array>({
+      write(chunk) {
+        if (socket.write(chunk)) return;
+        return new Promise<void>((resolve) => socket.once("drain", resolve));
+      },
+    });
+    readable
+      .pipeTo(writable)
+      .catch(() => {})
+      .finally(() => socket.destroy());
+  });
+  server.listen(0, HOST, () => {
+    const address = server.address();
+    ready(typeof address === "object" && address !== null ? address.port : 0);
+  });
+}
+
+/**
+ * The floor of a streams-based echo on Deno: a byte stream pulling each read
+ * into a fresh 64 KiB buffer (an enqueued chunk is handed over, so a buffer
+ * cannot be reused) piped to a WritableStream over conn.write — streams shaped
+ * like ours, with nothing else.
+ */
+async function denoBare(): Promise<void> {
+  const listener = Deno.listen({ hostname: HOST, port: 0 });
+  ready(listener.addr.port);
+  for (;;) {
+    const conn = await listener.accept();
+    conn.setNoDelay(true);
+    const readable = new ReadableStream(
+      {
+        type: "bytes",
+        async pull(controller) {
+          const buffer = new Uint8Array(64 * 1024);
+          const n = await conn.read(buffer);
+          if (n === null) controller.close();
+          else controller.enqueue(buffer.subarray(0, n));
+        },
+      },
+      { highWaterMark: 0 },
+    );
+    const writable = new WritableStream<Uint8Array>({
+      async write(chunk) {
+        let off = 0;
+        while (off < chunk.byteLength) off += await conn.write(chunk.subarray(off));
+      },
+    });
+    readable
+      .pipeTo(writable)
+      .catch(() => {})
+      .finally(() => {
+        try {
+          conn.close();
+        } catch {}
+      });
+  }
+}
+
+/**
+ * Bun's write() takes what the kernel takes and no more: the rest waits in a
+ * queue of chunks (never re-joined: copying the backlog into one buffer per
+ * chunk made this baseline quadratic under backpressure, 46 MB/s), and reads
+ * pause while anything waits, as ours does, so the backlog stays one read deep.
+ */
 function bunNative(): void {
   const server = Bun.listen({
     hostname: HOST,
     port: 0,
     socket: {
       open(s) {
-        s.data = { pending: null };
-        if (workload === "accept") s.write(GREETING);
+        s.data = { queue: [] };
+        if (workload === "accept") {
+          if (candidate === "bare") void greetThroughStream((chunk) => s.write(chunk));
+          else s.write(GREETING);
+        }
       },
       data(s, chunk) {
         if (workload !== "echo") return;
-        if (s.data.pending !== null) {
-          const joined = new Uint8Array(s.data.pending.byteLength + chunk.byteLength);
-          joined.set(s.data.pending);
-          joined.set(chunk, s.data.pending.byteLength);
-          s.data.pending = joined;
+        const { queue } = s.data;
+        if (queue.length > 0) {
+          queue.push(chunk);
           return;
         }
         const written = s.write(chunk);
-        if (written < chunk.byteLength) s.data.pending = chunk.slice(Math.max(0, written));
+        if (written < chunk.byteLength) {
+          queue.push(chunk.subarray(Math.max(0, written)));
+          s.pause();
+        }
       },
       drain(s) {
-        const pending = s.data.pending;
-        if (pending === null) return;
-        const written = s.write(pending);
-        s.data.pending =
-          written < pending.byteLength ? pending.subarray(Math.max(0, written)) : null;
+        const { queue } = s.data;
+        while (queue.length > 0) {
+          const head = queue[0]!;
+          const written = s.write(head);
+          if (written < head.byteLength) {
+            queue[0] = head.subarray(Math.max(0, written));
+            return;
+          }
+          queue.shift();
+        }
+        s.resume();
       },
       close() {},
     },
@@ -145,6 +273,10 @@ function bunNative(): void {
 }
 
 if (candidate === "ours") await ours();
-else if (runtime === "node") await nodeNative();
+else if (candidate === "bare" && workload === "echo") {
+  if (runtime === "bun") throw new Error("the bare echo runs on Node and Deno");
+  if (runtime === "deno") await denoBare();
+  else await nodeBare();
+} else if (runtime === "node") await nodeNative();
 else if (runtime === "deno") await denoNative();
 else bunNative();

@@ -38,13 +38,14 @@ const NO_ENDPOINT: Endpoint = { address: "", port: 0 };
  */
 export class NodeTransport implements PushTransport {
   readonly kind = "push";
-  remote: Endpoint = NO_ENDPOINT;
   local: Endpoint = NO_ENDPOINT;
   alpn: string | null = null;
   readonly #socket: NetSocket;
   readonly #readyEvent: ReadyEvent;
   /** Reads come through `onread` (shared-read-buffer.ts), not 'data' events. */
   readonly #onread: boolean;
+  /** Asked of Node (getpeername) only when core wants it: see `remote`. */
+  #remote: Endpoint | null = null;
   #settle: Settle | null;
   #cancellation: Cancellation | null;
   #events: TransportEvents | null = null;
@@ -157,11 +158,22 @@ export class NodeTransport implements PushTransport {
     socket.off(this.#readyEvent, this.#listeners.ready);
     this.#cancellation?.offCancel(this.#listeners.cancel);
     this.#cancellation = null;
-    this.remote = { address: socket.remoteAddress ?? "", port: socket.remotePort ?? 0 };
     this.local = { address: socket.localAddress ?? "", port: socket.localPort ?? 0 };
     const alpn = (socket as TLSSocket).alpnProtocol;
     this.alpn = typeof alpn === "string" ? alpn : null;
     settle.resolve(this);
+  }
+
+  /**
+   * The peer, read on first use: core knows it without asking when it
+   * connected to an IPv4 literal, and getpeername is a syscall per connection
+   * (apps/bench FINDINGS.md, change 17). Core reads it while the socket is
+   * live (in the microtask after 'connect'), and it is kept from then on.
+   */
+  get remote(): Endpoint {
+    const socket = this.#socket;
+    this.#remote ??= { address: socket.remoteAddress ?? "", port: socket.remotePort ?? 0 };
+    return this.#remote;
   }
 
   /** The attempt failed or was abandoned: reject, and let go of the socket. */

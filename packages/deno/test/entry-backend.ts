@@ -20,7 +20,7 @@ interface Config {
 }
 interface DenoGlobal {
   env: { get(name: string): string | undefined };
-  memoryUsage(): { external: number };
+  memoryUsage(): { external: number; heapUsed: number };
 }
 interface RejectionEvents {
   addEventListener(
@@ -394,6 +394,38 @@ const checks: Record<string, () => Promise<void>> = {
         perSocket < 32 * 1024,
         `each idle "starttls" socket holds ${Math.round(perSocket)} bytes of buffers (a fixed 64 KiB read buffer is back?)`,
       );
+    },
+  "20,000 writes on one socket leave no memory behind once they are done (each Deno write is asynchronous)":
+    async () => {
+      // Each Deno conn.write() returns a promise, so every socket write waits
+      // on the transport. Core once raced each such write against a promise
+      // that lives as long as the socket: 316 bytes stayed behind per write
+      // on Deno 2.9.6 (apps/bench FINDINGS.md, changes 18 and 26).
+      const { gc } = globalThis as { gc?: () => void };
+      check(gc !== undefined, "run with --v8-flags=--expose-gc: the check needs gc()");
+      const socket = connect(`127.0.0.1:${config.ports.echo}`);
+      const writer = socket.writable.getWriter();
+      const reader = socket.readable.getReader();
+      const message = new Uint8Array(64).fill(0x61);
+      const roundTrip = async () => {
+        const written = writer.write(message);
+        let got = 0;
+        while (got < message.byteLength) {
+          const { value, done } = await within(reader.read(), 10_000, "the echo");
+          if (done) throw new Error("the echo server closed the connection");
+          got += value.byteLength;
+        }
+        await written;
+      };
+      for (let i = 0; i < 1_000; i++) await roundTrip();
+      gc();
+      const before = Deno.memoryUsage().heapUsed;
+      const writes = 20_000;
+      for (let i = 0; i < writes; i++) await roundTrip();
+      gc();
+      const perWrite = (Deno.memoryUsage().heapUsed - before) / writes;
+      check(perWrite < 64, `the heap grew by ${perWrite.toFixed(1)} bytes per write`);
+      await socket.close();
     },
   "close() after a reset, and twice, never throws": async () => {
     const socket = connect(`127.0.0.1:${config.ports.reset}`);

@@ -14,23 +14,32 @@ export function connectBun({
   const link = new Link(tls !== null, options);
   if (!cancellation.cancelled) {
     try {
-      bun
-        .connect({
-          hostname: address.hostname,
-          port: address.port,
-          // Core implements allowHalfOpen:false itself; Bun must never close
-          // our side on the peer's FIN.
-          allowHalfOpen: true,
-          data: link,
-          socket: handlers,
-          ...(tls === null ? {} : { tls: bunTlsOptions(tls) }),
-        })
-        .then(
-          // `open` has run by now for TCP; this covers a socket that resolves
-          // after the attempt was abandoned.
-          (socket) => link.onOpen(socket),
-          (error: unknown) => link.fail(error),
-        );
+      // Core implements allowHalfOpen:false itself; Bun must never close our
+      // side on the peer's FIN. Two literals, not a spread per connect()
+      // (apps/bench FINDINGS.md, change 17).
+      const connecting =
+        tls === null
+          ? bun.connect({
+              hostname: address.hostname,
+              port: address.port,
+              allowHalfOpen: true,
+              data: link,
+              socket: handlers,
+            })
+          : bun.connect({
+              hostname: address.hostname,
+              port: address.port,
+              allowHalfOpen: true,
+              data: link,
+              socket: handlers,
+              tls: bunTlsOptions(tls),
+            });
+      connecting.then(
+        // `open` has run by now for TCP; this covers a socket that resolves
+        // after the attempt was abandoned.
+        (socket) => link.onOpen(socket),
+        (error: unknown) => link.fail(error),
+      );
     } catch (error) {
       // Options Bun refuses synchronously (e.g. a malformed certificate).
       link.fail(error);

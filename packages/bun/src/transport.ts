@@ -44,11 +44,12 @@ function resetByPeer(): Error {
  */
 export class BunTransport implements PushTransport, LinkTarget {
   readonly kind = "push";
-  readonly remote: Endpoint;
   readonly local: Endpoint;
   readonly alpn: string | null;
   readonly #socket: BunSocket<Link>;
   #events: TransportEvents | null = null;
+  /** Asked of Bun only when core wants it: see `remote`. */
+  #remote: Endpoint | null = null;
   #pending: PendingWrite | null = null;
   /** Destroyed or handed to a TLS upgrade: nothing more goes through this object. */
   #released = false;
@@ -70,10 +71,21 @@ export class BunTransport implements PushTransport, LinkTarget {
   ) {
     this.#socket = socket;
     this.#serverTls = serverTls;
-    this.remote = { address: socket.remoteAddress, port: socket.remotePort };
     this.local = local ?? { address: socket.localAddress, port: socket.localPort };
     const alpn = socket.alpnProtocol;
     this.alpn = typeof alpn === "string" && alpn !== "" ? alpn : null;
+  }
+
+  /**
+   * The peer, read on first use: core knows it without asking when it
+   * connected to an IPv4 literal, and each of Bun's address getters is a
+   * syscall (apps/bench FINDINGS.md, change 17). Core reads it while the
+   * socket is live, and it is kept from then on.
+   */
+  get remote(): Endpoint {
+    const socket = this.#socket;
+    this.#remote ??= { address: socket.remoteAddress, port: socket.remotePort };
+    return this.#remote;
   }
 
   listen(events: TransportEvents): void {

@@ -186,6 +186,11 @@ export function isHostname(name: string): boolean {
 const HEX_GROUP = /^[0-9A-Fa-f]{1,4}$/;
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 
+/** A dotted-quad IPv4 literal in its one canonical form (no leading zeros, no shorthand). */
+export function isIPv4(text: string): boolean {
+  return IPV4.test(text);
+}
+
 /** RFC 4291 text forms, including `::` compression and an IPv4 tail. Zone ids are not accepted. */
 export function isIPv6(text: string): boolean {
   const halves = text.split("::");

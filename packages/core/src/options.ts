@@ -82,8 +82,27 @@ export function resolveOptions(options: SocketOptions | undefined): ResolvedOpti
   }
 }
 
+/**
+ * What no options resolve to: one frozen object for every socket opened with
+ * `connect(address)`, the commonest call, so it skips the checks below.
+ */
+const DEFAULT_OPTIONS: ResolvedOptions = Object.freeze({
+  secureTransport: "off",
+  allowHalfOpen: false,
+  sni: undefined,
+  alpn: Object.freeze([]),
+  highWaterMark: DEFAULT_HIGH_WATER_MARK,
+  ca: Object.freeze([]),
+  cert: undefined,
+  key: undefined,
+  signal: undefined,
+  connectTimeout: undefined,
+  noDelay: true,
+  keepAlive: false,
+});
+
 function resolve(input: SocketOptions | undefined): ResolvedOptions {
-  if (input === undefined || input === null) input = {};
+  if (input === undefined || input === null) return DEFAULT_OPTIONS;
   if (typeof input !== "object") {
     throw invalid(`connect()'s options must be an object, got ${describe(input)}.`);
   }

@@ -39,7 +39,9 @@ export class DefaultReadBuffer {
     const size = buffer.byteLength;
     let chunk: Uint8Array<ArrayBuffer>;
     if (n * 2 >= size) {
-      chunk = buffer.subarray(0, n);
+      // A full read (the common case in a download) hands over the buffer
+      // itself: a subarray is one more typed array made per chunk.
+      chunk = n === size ? buffer : buffer.subarray(0, n);
       this.#buffer = null;
     } else {
       chunk = buffer.slice(0, n);

@@ -1,4 +1,4 @@
-import { formatHostPort, type ParsedAddress } from "./address.js";
+import { formatHostPort, isIPv4, type ParsedAddress } from "./address.js";
 import { type Cancellation, CancelSource } from "./cancellation.js";
 import { chunkSize, detachedChunk, toBytes } from "./chunk.js";
 import { type Deferred, deferred } from "./deferred.js";
@@ -77,8 +77,12 @@ export class SocketImpl implements Socket {
    */
   #writable: WritableStream<SocketWritableChunk> | null = null;
   #writableController: WritableStreamDefaultController | null = null;
-  /** The error the writable must start with, when it was failed before it existed. */
-  #writableError: (() => unknown) | null = null;
+  /**
+   * The error the writable must start with, when it was failed before it
+   * existed; `"closed"`: close() came first, and its error is made only if
+   * the writable ever is.
+   */
+  #writableError: { readonly reason: unknown } | "closed" | null = null;
   #state: State = "connecting";
   /** True once the socket failed: `closed` is rejected, and close() must not hand that out. */
   #failed = false;
@@ -176,7 +180,9 @@ export class SocketImpl implements Socket {
       socket.#writableController = controller;
       // Made after the socket was closed or failed: start out errored.
       const error = socket.#writableError;
-      if (error !== null) controller.error(error());
+      if (error !== null) {
+        controller.error(error === "closed" ? socket.#closeError(false) : error.reason);
+      }
     }
 
     write(chunk: SocketWritableChunk): void | Promise<void> {
@@ -232,28 +238,33 @@ export class SocketImpl implements Socket {
     if (this.#failed) return RELEASED;
     if (this.#state === "closed" || this.#state === "upgraded") return this.closed;
     const wasConnecting = this.#state === "connecting";
-    // The error is made only if someone can see it (a pending `opened`, or a
-    // writable that exists now or later): creating errors is costly.
-    let error: unknown = reason;
-    let made = reason !== undefined;
-    const closeError = (): unknown => {
-      if (!made) {
-        made = true;
-        error = new SocketError(
-          SocketErrorCode.SocketClosed,
-          wasConnecting
-            ? `close() was called before the connection to ${this.#address.display} was established.`
-            : `The socket to ${this.#address.display} is closed.`,
-        );
-      }
-      return error;
-    };
     this.#release();
-    if (wasConnecting) this.#settleOpened(null, closeError());
-    this.#readSide?.close();
-    this.#errorWritableWith(closeError);
+    // The close error is made only if someone can see it now (a pending
+    // `opened`, a writable that exists): creating errors is costly. A
+    // writable made later makes its own (#writableError "closed"). No
+    // closure here: the build's keepNames would wrap it per call
+    // (apps/bench FINDINGS.md, changes 2 and 17).
+    if (reason !== undefined || wasConnecting || this.#writableController !== null) {
+      const error = reason !== undefined ? reason : this.#closeError(wasConnecting);
+      if (wasConnecting) this.#settleOpened(null, error);
+      this.#readSide?.close();
+      this.#errorWritable(error);
+    } else {
+      this.#readSide?.close();
+      this.#writableError ??= "closed";
+      this.#wakeFlushWaiters(true);
+    }
     this.#closed.resolve();
     return this.closed;
+  }
+
+  #closeError(wasConnecting: boolean): SocketError {
+    return new SocketError(
+      SocketErrorCode.SocketClosed,
+      wasConnecting
+        ? `close() was called before the connection to ${this.#address.display} was established.`
+        : `The socket to ${this.#address.display} is closed.`,
+    );
   }
 
   startTls(options?: StartTlsOptions): Socket {
@@ -337,7 +348,13 @@ export class SocketImpl implements Socket {
     const readSide = this.#readSide!;
     transport.listen(new SocketImpl.#Listener(this, transport, readSide));
     readSide.attach(transport);
-    const remoteAddress = formatHostPort(transport.remote.address, transport.remote.port);
+    // Connected to an IPv4 literal, the peer is that address and port exactly:
+    // no need to ask the runtime (getpeername, a syscall per connection on
+    // Node and Bun; apps/bench FINDINGS.md, change 17). Same string either way.
+    const address = this.#address;
+    const remoteAddress = isIPv4(address.hostname)
+      ? address.display
+      : formatHostPort(transport.remote.address, transport.remote.port);
     const { local, alpn } = transport;
     // A runtime that does not know our end leaves the field out: "" is not an address.
     this.#settleOpened(
@@ -519,16 +536,12 @@ export class SocketImpl implements Socket {
     this.#maybeFinish();
   }
 
+  /** Errors the writable with `error`; if it does not exist yet, it will be created errored. */
   #errorWritable(error: unknown): void {
-    this.#errorWritableWith(() => error);
-  }
-
-  /** Errors the writable with `make()`; if it does not exist yet, it will be created errored. */
-  #errorWritableWith(make: () => unknown): void {
     const controller = this.#writableController;
     // A stream keeps its first error; so does one created later.
-    if (controller !== null) controller.error(make());
-    else this.#writableError ??= make;
+    if (controller !== null) controller.error(error);
+    else this.#writableError ??= { reason: error };
     this.#wakeFlushWaiters(true);
   }
 

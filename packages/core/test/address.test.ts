@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isHostname, isIPv6, parseAddress } from "../src/address.js";
+import { isHostname, isIPv4, isIPv6, parseAddress } from "../src/address.js";
 
 describe("parseAddress", () => {
   it.each([
@@ -94,4 +94,19 @@ describe("isHostname", () => {
   ])("rejects %j", (name) => {
     expect(isHostname(name)).toBe(false);
   });
+});
+
+describe("isIPv4", () => {
+  // Core reports such an address as the peer without asking the runtime, so
+  // only the form getpeername would print back may pass.
+  it.each(["127.0.0.1", "0.0.0.0", "255.255.255.255", "10.1.20.254"])("accepts %s", (text) => {
+    expect(isIPv4(text)).toBe(true);
+  });
+
+  it.each(["127.1", "127.000.0.1", "01.2.3.4", "256.0.0.1", "1.2.3.4.", "localhost", "::1", ""])(
+    "rejects %s, which is not in canonical dotted-quad form",
+    (text) => {
+      expect(isIPv4(text)).toBe(false);
+    },
+  );
 });

@@ -16,6 +16,12 @@ describe("resolveOptions", () => {
     });
   });
 
+  it("resolves no options to the same settings as an empty object", () => {
+    for (const none of [undefined, null]) {
+      expect(resolveOptions(none as unknown as undefined)).toStrictEqual({ ...resolveOptions({}) });
+    }
+  });
+
   it("accepts TLS settings only with TLS, and builds the handshake settings", () => {
     const options = resolveOptions({
       secureTransport: "starttls",

@@ -38,7 +38,6 @@ const NO_ENDPOINT: Endpoint = { address: "", port: 0 };
  */
 export class NodeTransport implements PushTransport {
   readonly kind = "push";
-  remote: Endpoint = NO_ENDPOINT;
   local: Endpoint = NO_ENDPOINT;
   /**
    * Our end of an accepted connection when the listener knows it (bound to
@@ -50,6 +49,8 @@ export class NodeTransport implements PushTransport {
   readonly #readyEvent: ReadyEvent;
   /** Reads come through `onread` (shared-read-buffer.ts), not 'data' events. */
   readonly #onread: boolean;
+  /** Asked of Node (getpeername) only when core wants it: see `remote`. */
+  #remote: Endpoint | null = null;
   #settle: Settle | null;
   #cancellation: Cancellation | null;
   #events: TransportEvents | null = null;
@@ -115,9 +116,13 @@ export class NodeTransport implements PushTransport {
     this.#socket = socket;
     this.#readyEvent = readyEvent;
     this.#onread = onread;
-    // With onread, Node reads from 'connect' on, whoever listens: hold the
-    // reads until core does (listen() resumes).
-    if (onread) socket.pause();
+    // With onread, Node starts reading right after 'connect', whoever
+    // listens. That is early enough and never too early: core listens in the
+    // first microtask after 'connect' (the ready promise's reaction), and a
+    // read can only complete in a later turn of the event loop. Not pausing
+    // here spares each connection a pause(), a resume() and its tick, which
+    // a socket closed right after `opened` paid for nothing (apps/bench
+    // FINDINGS.md, change 17).
     this.#settle = settle;
     this.#cancellation = cancellation;
     const transport = this;
@@ -167,7 +172,6 @@ export class NodeTransport implements PushTransport {
     socket.off(this.#readyEvent, this.#listeners.ready);
     this.#cancellation?.offCancel(this.#listeners.cancel);
     this.#cancellation = null;
-    this.remote = { address: socket.remoteAddress ?? "", port: socket.remotePort ?? 0 };
     this.local = this.#knownLocal ?? {
       address: socket.localAddress ?? "",
       port: socket.localPort ?? 0,
@@ -175,6 +179,18 @@ export class NodeTransport implements PushTransport {
     const alpn = (socket as TLSSocket).alpnProtocol;
     this.alpn = typeof alpn === "string" ? alpn : null;
     settle.resolve(this);
+  }
+
+  /**
+   * The peer, read on first use: core knows it without asking when it
+   * connected to an IPv4 literal, and getpeername is a syscall per connection
+   * (apps/bench FINDINGS.md, change 17). Core reads it while the socket is
+   * live (in the microtask after 'connect'), and it is kept from then on.
+   */
+  get remote(): Endpoint {
+    const socket = this.#socket;
+    this.#remote ??= { address: socket.remoteAddress ?? "", port: socket.remotePort ?? 0 };
+    return this.#remote;
   }
 
   /** The attempt failed or was abandoned: reject, and let go of the socket. */
@@ -193,7 +209,6 @@ export class NodeTransport implements PushTransport {
     this.#socket.on("end", this.#listeners.end);
     if (this.#onread) {
       deliverReads(this.#socket, events);
-      this.#socket.resume();
       return;
     }
     // 'data' only now: adding it starts the flow, and no chunk may come before

@@ -108,3 +108,35 @@ describe("plain sockets read through one shared buffer", () => {
     expect(totals).toEqual(Array(SOCKETS).fill(BYTES));
   }, 120_000);
 });
+
+describe("reads start without the consumer (transport.ts: no pause before core listens)", () => {
+  it("a peer that greets and ends at once: a socket nobody reads from still closes, a reader gets every byte", async () => {
+    const greeter = createServer({ allowHalfOpen: true }, (socket: NetSocket) => {
+      socket.on("error", () => {});
+      socket.resume();
+      socket.end("hello\n");
+    });
+    greeter.listen(0, "127.0.0.1");
+    await once(greeter, "listening");
+    const greeterPort = (greeter.address() as { port: number }).port;
+    try {
+      const silent = connect({ hostname: "127.0.0.1", port: greeterPort });
+      await silent.opened;
+      // allowHalfOpen false: the peer's FIN must be seen with no read pending.
+      const timeout = new Promise<string>((resolve) => {
+        setTimeout(resolve, 20_000, "still open after 20 s").unref();
+      });
+      expect(await Promise.race([silent.closed.then(() => "closed"), timeout])).toBe("closed");
+
+      const reading = connect({ hostname: "127.0.0.1", port: greeterPort });
+      await reading.opened;
+      let text = "";
+      const decoder = new TextDecoder();
+      for await (const chunk of reading.readable) text += decoder.decode(chunk, { stream: true });
+      expect(text).toBe("hello\n");
+      await reading.closed;
+    } finally {
+      greeter.close();
+    }
+  }, 60_000);
+});

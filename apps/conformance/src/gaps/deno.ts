@@ -32,7 +32,25 @@ const nativeHandshakeNotCancellable: KnownGap = {
     "a cancelled native Deno TLS handshake keeps its TCP connection until the server answers or drops it (https://github.com/denoland/deno/issues/14547); Deno's node:tls would release it but costs a third of TLS throughput",
 };
 
+/**
+ * Deno tells a JavaScript program about a reset only through a read or a
+ * write: `Deno.Conn` has no readiness event (https://docs.deno.com/api/deno/~/Deno.Conn).
+ * @sockets/deno reads only while the consumer reads (core read-side-pull.ts):
+ * an idle socket then holds no read buffer, and STARTTLS never finds a read
+ * in flight (which would force the node:tls path, transport.ts). So a reset
+ * on a connection nobody reads settles closed at the next read or write, not
+ * before (issue 9, defect 4).
+ */
+const resetSeenOnlyByRead: KnownGap = {
+  category: "our trade-off",
+  fails: { timeout: "closed with no read" },
+  reason:
+    "Deno reports a reset only to a read or a write (Deno.Conn has no readiness event), and @sockets/deno reads only while the consumer does (no read-ahead: idle sockets hold no buffer, STARTTLS stays native); closed rejects with ECONNRESET at the next read or write",
+};
+
 export const denoGaps: KnownGaps = {
+  "faults: a reset on an idle connection nobody reads rejects closed with ECONNRESET":
+    resetSeenOnlyByRead,
   "server: a handler that throws resets its connection, is reported, and the server goes on":
     noReset,
   "server: close(true) resets the open connections": noReset,

@@ -159,6 +159,12 @@ export const workerdGaps: KnownGaps = {
       reason:
         "readable is workerd's own stream (nothing of ours per chunk): a reset errors the waiting read with Error('Network connection lost.'), not a SocketError",
     },
+  "faults: a reset on an idle TLS connection errors a waiting read and closed with ECONNRESET": {
+    category: "our trade-off",
+    fails: { message: "Network connection lost" },
+    reason:
+      "readable is workerd's own stream (nothing of ours per chunk): a reset errors the waiting read with Error('Network connection lost.'), not a SocketError",
+  },
   "faults: a reset on an idle connection nobody reads rejects closed with ECONNRESET": {
     category: "platform limit",
     fails: { timeout: "closed with no read" },

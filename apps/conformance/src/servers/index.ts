@@ -325,6 +325,21 @@ export async function startServers(pki: TestPki): Promise<RunningServers> {
     }),
   );
 
+  const resetIdleTls = await listen(
+    createNetServer((socket) => {
+      socket.on("error", () => {});
+      count("resetIdleTls", socket);
+      const secure = new TLSSocket(socket, { ...tlsBase, isServer: true });
+      secure.on("error", () => {});
+      // The RST goes out on the TCP socket under TLS: no close_notify, no FIN.
+      secure.once("secure", () => {
+        setTimeout(() => {
+          if (!socket.destroyed) socket.resetAndDestroy();
+        }, 50);
+      });
+    }),
+  );
+
   const source = await listen(
     createNetServer({ allowHalfOpen: true }, (socket) => {
       socket.on("error", () => {});
@@ -439,6 +454,7 @@ export async function startServers(pki: TestPki): Promise<RunningServers> {
       finOnData,
       resetMidDownload,
       resetIdle,
+      resetIdleTls,
       silent,
     },
     async close() {

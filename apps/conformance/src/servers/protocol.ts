@@ -40,7 +40,7 @@ export interface ServerPorts {
    * Plain line commands: "STAT <id>" → bytes the source has handed to the kernel for <id>; "GOT <clientPort>" → what sendThenFin received from that client port; "GOT id<n>" → what sendIdThenFin received on connection n (JSON string, or null);
    * "LEAKED" → application bytes received so far by TLS servers the client must refuse; "RESET <port>" → dials 127.0.0.1:<port>, sends "reset me\n", resets (RST) the connection once the server answers, then replies "OK";
    * "FIRST <clientPort>" → what followed that client's STARTTLS command on the starttls server: "tls" (a TLS handshake record), "none" (nothing yet) or "cleartext <JSON text>";
-   * "OPEN <server>" → how many connections the named server (silent, starttls, finOnData, reset, resetMidDownload, resetIdle) holds open right now.
+   * "OPEN <server>" → how many connections the named server (silent, starttls, finOnData, reset, resetMidDownload, resetIdle, resetIdleTls) holds open right now.
    */
   control: number;
   /** Accepts and then neither reads nor writes: for backpressure and handshake timeouts. */
@@ -53,6 +53,8 @@ export interface ServerPorts {
   resetMidDownload: number;
   /** Resets (RST, SO_LINGER 0) the connection 50 ms after accepting it, having sent and read nothing: a reset on an idle connection. */
   resetIdle: number;
+  /** TLS (test CA, localhost): resets the TCP connection (RST, no close_notify) 50 ms after the handshake, having sent and read nothing. */
+  resetIdleTls: number;
   /** Reads and discards everything, never writes, closes when the client does: a TLS server that never answers the handshake. */
   silent: number;
 }
@@ -71,6 +73,7 @@ export type CountedServer =
   | "finOnData"
   | "reset"
   | "resetMidDownload"
-  | "resetIdle";
+  | "resetIdle"
+  | "resetIdleTls";
 export const SEND_THEN_FIN_GREETING = "hello from server\n";
 export const ALPN_OFFERED_BY_SERVER = ["x-sockets-test", "http/1.1"];

@@ -176,6 +176,25 @@ export const faultCases = defineCases("faults", {
     }
     await expectReleased(connect, ports.control, "resetIdle", before, "idle resets nobody read");
   },
+  "a reset on an idle TLS connection errors a waiting read and closed with ECONNRESET": async ({
+    connect,
+    ports,
+    trust,
+  }) => {
+    const before = await snapshot(connect, ports.control, "resetIdleTls");
+    for (let i = 0; i < 10; i++) {
+      // The server resets the TCP connection 50 ms after the handshake, without close_notify.
+      const socket = connect(`localhost:${ports.resetIdleTls}`, {
+        secureTransport: "on",
+        tls: trust,
+      });
+      await within(socket.opened, 10_000, "opened");
+      const read = socket.readable.getReader().read();
+      await rejectsCode(within(read, 10_000, "a waiting read"), "ECONNRESET", `run ${i}: read`);
+      await rejectsCode(within(socket.closed, 10_000, "closed"), "ECONNRESET", `run ${i}`);
+    }
+    await expectReleased(connect, ports.control, "resetIdleTls", before, "idle TLS resets");
+  },
   "a reset mid-upload rejects the write, reads and closed with the same ECONNRESET": async ({
     connect,
     ports,

@@ -314,6 +314,32 @@ export async function startServers(pki: TestPki): Promise<RunningServers> {
     }),
   );
 
+  const resetIdle = await listen(
+    createNetServer((socket) => {
+      socket.on("error", () => {});
+      count("resetIdle", socket);
+      // resetAndDestroy(): SO_LINGER 0 then close, so the peer gets a RST and no FIN.
+      setTimeout(() => {
+        if (!socket.destroyed) socket.resetAndDestroy();
+      }, 50);
+    }),
+  );
+
+  const resetIdleTls = await listen(
+    createNetServer((socket) => {
+      socket.on("error", () => {});
+      count("resetIdleTls", socket);
+      const secure = new TLSSocket(socket, { ...tlsBase, isServer: true });
+      secure.on("error", () => {});
+      // The RST goes out on the TCP socket under TLS: no close_notify, no FIN.
+      secure.once("secure", () => {
+        setTimeout(() => {
+          if (!socket.destroyed) socket.resetAndDestroy();
+        }, 50);
+      });
+    }),
+  );
+
   const source = await listen(
     createNetServer({ allowHalfOpen: true }, (socket) => {
       socket.on("error", () => {});
@@ -427,6 +453,8 @@ export async function startServers(pki: TestPki): Promise<RunningServers> {
       refused,
       finOnData,
       resetMidDownload,
+      resetIdle,
+      resetIdleTls,
       silent,
     },
     async close() {

@@ -384,7 +384,12 @@ const checks: Record<string, () => Promise<void>> = {
         connect(`127.0.0.1:${config.ports.echo}`, { secureTransport: "starttls" }),
       );
       await within(Promise.all(sockets.map((s) => s.opened)), 10_000, "opened");
-      const reads = sockets.map((s) => s.readable.getReader().read().catch(() => undefined));
+      const reads = sockets.map((s) =>
+        s.readable
+          .getReader()
+          .read()
+          .catch(() => undefined),
+      );
       // Let every read reach conn.read().
       await sleep(100);
       const perSocket = ((await settled()) - before) / count;

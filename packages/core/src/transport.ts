@@ -41,7 +41,9 @@ interface TransportBase {
   /**
    * Sends bytes. Return nothing when the runtime took them without pushing
    * back, or a promise that settles once it can take more (backpressure).
-   * Core never calls `write` again before that promise settles.
+   * Core never calls `write` again before that promise settles, and the
+   * writable waits on it: it must also settle (either way) once `destroy()`
+   * is called, or a write caught by a close or a failure would never end.
    */
   write(chunk: Uint8Array): void | Promise<void>;
   /** Half-close: send FIN after pending writes; reading goes on. */

@@ -256,6 +256,8 @@ class NodeTlsTransport implements PullTransport {
     reject: (e: unknown) => void;
   } | null = null;
   #events: TransportEvents | null = null;
+  /** Settles the write waiting for 'drain': destroy() calls it too, since a destroyed socket never drains. */
+  #drained: (() => void) | null = null;
 
   constructor(socket: TLSSocket, duplex: Duplex, conn: DenoConn, gate: ReadGate) {
     this.#socket = socket;
@@ -325,9 +327,13 @@ class NodeTlsTransport implements PullTransport {
 
   write(chunk: Uint8Array): void | Promise<void> {
     // write() returns false over the high-water mark: wait for 'drain'. Errors
-    // reach core through 'error', which releases this wait.
+    // reach core through 'error'; core then destroys this transport, which
+    // ends this wait.
     if (this.#socket.write(chunk)) return;
-    return new Promise((resolve) => this.#socket.once("drain", resolve));
+    return new Promise((resolve) => {
+      this.#drained = resolve;
+      this.#socket.once("drain", resolve);
+    });
   }
 
   shutdown(): void | Promise<void> {
@@ -348,6 +354,10 @@ class NodeTlsTransport implements PullTransport {
   destroy(): void {
     this.#events = null;
     this.#socket.destroy();
+    // A destroyed socket never drains: end the write waiting for it (core's Transport.write contract).
+    const drained = this.#drained;
+    this.#drained = null;
+    drained?.();
     closeQuietly(this.#conn);
     // Let a waiting pump run into the closed connection and end.
     this.#gate.open();

@@ -145,7 +145,10 @@ export class DenoTransport implements PullTransport {
 
   destroy(): void {
     this.#release();
-    // A pending read rejects (Interrupted / BadResource); core ignores it by now.
+    // A pending read rejects (Interrupted / BadResource); core ignores it by
+    // now. So does a pending conn.write(), on TCP and TLS alike ("operation
+    // canceled", measured in Deno 2.9.6), which is what core's
+    // Transport.write asks of destroy().
     closeQuietly(this.#conn);
   }
 

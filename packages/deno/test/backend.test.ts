@@ -18,6 +18,7 @@ const CHECKS = [
   "a client certificate over STARTTLS (Deno.startTls takes none) upgrades and echoes",
   "mTLS with sni other than the host connected to (127.0.0.1, sni localhost)",
   "node:tls path: a 16 MiB echo arrives byte-exact, then the stream ends",
+  "node:tls path: a write queued behind one the peer never takes rejects once close() is called",
   "close() cancels a node:tls handshake (client certificate) that would never finish",
   "keepAlive with an initial delay is refused with ERR_UNSUPPORTED_OPTION; keepAlive: true works",
   "default reads: short messages get right-sized chunks, a 16 MiB echo retains at most twice each chunk",

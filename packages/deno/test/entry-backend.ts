@@ -282,6 +282,44 @@ const checks: Record<string, () => Promise<void>> = {
     await within(sending, 10_000, "the writes");
     await within(socket.closed, 10_000, "closed");
   },
+  "node:tls path: a write queued behind one the peer never takes rejects once close() is called":
+    async () => {
+      // The echo server pipes: once we stop reading its echo, it stops
+      // reading ours, and our writes wait for a 'drain' that, after close(),
+      // never comes (core's Transport.write contract: destroy() ends it).
+      const socket = connect(`localhost:${config.ports.tlsEcho}`, {
+        secureTransport: "on",
+        tls: { ...trust, ...config.clientCert },
+        highWaterMark: 64 * 1024,
+      });
+      await within(socket.opened, 10_000, "opened");
+      const writer = socket.writable.getWriter();
+      const block = new Uint8Array(64 * 1024);
+      const limit = 256 * 1024 * 1024;
+      let accepted = 0;
+      while (accepted < limit) {
+        const ready = await Promise.race([
+          writer.ready.then(() => true),
+          sleep(1000).then(() => false),
+        ]);
+        if (!ready) break;
+        void writer.write(block).catch(() => {});
+        accepted += block.length;
+      }
+      check(accepted < limit, `all ${accepted} bytes were accepted: no backpressure`);
+      const queued = writer.write(new Uint8Array(1));
+      await within(socket.close(), 10_000, "close()");
+      try {
+        await within(queued, 10_000, "the write queued before close()");
+      } catch (error) {
+        check(
+          isSocketError(error, "ERR_SOCKET_CLOSED"),
+          `expected ERR_SOCKET_CLOSED, got ${String(error)}`,
+        );
+        return;
+      }
+      throw new Error("the write queued before close() resolved");
+    },
   "close() cancels a node:tls handshake (client certificate) that would never finish": async () => {
     const socket = connect(`127.0.0.1:${config.ports.stall}`, {
       secureTransport: "on",

@@ -56,6 +56,8 @@ export class NodeTransport implements PushTransport {
   #events: TransportEvents | null = null;
   /** Set on a listener's accepted sockets: upgrade() serves the handshake. */
   #serverUpgrade: ServerUpgrade | null = null;
+  /** Settles the write waiting for 'drain': destroy() calls it too, since a destroyed socket never drains. */
+  #drained: (() => void) | null = null;
   readonly #listeners: {
     ready(): void;
     cancel(reason: unknown): void;
@@ -227,9 +229,13 @@ export class NodeTransport implements PushTransport {
   write(chunk: Uint8Array): void | Promise<void> {
     // write() returns false once Node's buffer is over its high-water mark:
     // wait for 'drain' (https://nodejs.org/api/stream.html#event-drain). Errors
-    // reach core through the 'error' event, which releases this wait.
+    // reach core through the 'error' event; core then destroys this
+    // transport, which ends this wait.
     if (this.#socket.write(chunk)) return;
-    return new Promise((resolve) => this.#socket.once("drain", resolve));
+    return new Promise((resolve) => {
+      this.#drained = resolve;
+      this.#socket.once("drain", resolve);
+    });
   }
 
   shutdown(): void | Promise<void> {
@@ -245,6 +251,14 @@ export class NodeTransport implements PushTransport {
     this.#events = null;
     if (this.#onread) deliverReads(this.#socket, null);
     this.#socket.destroy();
+    this.#settleWaitingWrite();
+  }
+
+  /** A destroyed socket never drains: end the write waiting for it (core's Transport.write contract). */
+  #settleWaitingWrite(): void {
+    const drained = this.#drained;
+    this.#drained = null;
+    drained?.();
   }
 
   upgrade(tls: TlsSettings, cancellation: Cancellation): Promise<Transport> {

@@ -55,6 +55,12 @@ export const workerdGaps: KnownGaps = {
     reason:
       "workerd's close() first flushes the writes queued for a peer that never reads, and a locked writable cannot be aborted from outside",
   },
+  "streams: a write queued behind one the peer never takes rejects once close() is called": {
+    category: "platform limit",
+    fails: { timeout: "close() with writes queued for a stalled peer" },
+    reason:
+      "workerd's close() first flushes the writes queued for a peer that never reads, and a locked writable cannot be aborted from outside",
+  },
   "half-open: allowHalfOpen true: closed waits for our side, and resolves once writer.close() ends it":
     {
       category: "our trade-off",

@@ -1,5 +1,5 @@
 import { patternByte } from "../servers/protocol.js";
-import { equal, fail, ok, rejects } from "./assert.js";
+import { equal, fail, ok, rejects, SuiteTimeout } from "./assert.js";
 import { defineCases } from "./harness.js";
 import { control, decode, encoder, readUntil, sleep, within, writeText } from "./io.js";
 
@@ -221,6 +221,25 @@ export const streamCases = defineCases("streams", {
       ok(accepted < BACKPRESSURE_LIMIT, `all ${accepted} bytes were accepted: no backpressure`);
       await within(socket.close(), 10_000, "close() with writes queued for a stalled peer");
       await rejects(writer.write(new Uint8Array(1)), "a write after close()");
+    },
+  },
+  "a write queued behind one the peer never takes rejects once close() is called": {
+    timeoutMs: 90_000,
+    async run({ connect, ports }) {
+      const socket = connect(`127.0.0.1:${ports.stall}`, { highWaterMark: 64 * 1024 });
+      const writer = socket.writable.getWriter();
+      const accepted = await writeUntilBackpressure(writer);
+      ok(accepted < BACKPRESSURE_LIMIT, `all ${accepted} bytes were accepted: no backpressure`);
+      // Queued behind the write the connection is still holding: the stream
+      // settles it only after that one, so it hangs if closing leaves the
+      // held write waiting for a peer that will never read.
+      const queued = writer.write(new Uint8Array(1));
+      await within(socket.close(), 10_000, "close() with writes queued for a stalled peer");
+      const error = await rejects(
+        within(queued, 10_000, "the write queued before close()"),
+        "a write queued before close()",
+      );
+      ok(!(error instanceof SuiteTimeout), `the write queued before close() never settled`);
     },
   },
   "a reader that stops reading keeps memory bounded (the server is paced)": {

@@ -19,6 +19,37 @@ export class SocketError extends TypeError {
   }
 }
 
+const STACK_LIMIT_COSTS_MORE = typeof (globalThis as { Deno?: unknown }).Deno === "object";
+
+/**
+ * A SocketError made without capturing a stack trace, for errors made inside
+ * a runtime's event callback (the peer's FIN, the connection closing): their
+ * stack would list only the event loop's internals, and capturing it is most
+ * of what making an error costs on Node (apps/bench FINDINGS.md, change 35).
+ * Name, code, message and cause are those `new SocketError(...)` gives. V8
+ * (Node, Deno, workerd) reads `Error.stackTraceLimit` when an error is
+ * constructed (https://v8.dev/docs/stack-trace-api); so does JSC (Bun), which
+ * then leaves `stack` undefined, so it is set to the error's first line, as
+ * V8 prints it.
+ */
+export function quietSocketError(code: SocketErrorCode, message: string): SocketError {
+  const errors = Error as { stackTraceLimit?: unknown };
+  const limit = errors.stackTraceLimit;
+  // Someone turned stack traces off (or made the limit odd): leave it alone.
+  // Deno: changing the limit inside a microtask costs more than it saves
+  // (2.4 → 5.1 µs per error, Deno 2.9.6; FINDINGS.md change 35).
+  if (typeof limit !== "number" || STACK_LIMIT_COSTS_MORE) return new SocketError(code, message);
+  errors.stackTraceLimit = 0;
+  let error: SocketError;
+  try {
+    error = new SocketError(code, message);
+  } finally {
+    errors.stackTraceLimit = limit;
+  }
+  if (error.stack === undefined) error.stack = `${error.name}: ${error.message}`;
+  return error;
+}
+
 /**
  * True when `error` is a SocketError from any copy of this package, optionally
  * with the given code. Matches on shape rather than `instanceof`.

@@ -4,7 +4,7 @@ import { chunkSize, detachedChunk, toBytes } from "./chunk.js";
 import { type Deferred, deferred } from "./deferred.js";
 import { SocketErrorCode } from "./error-codes.js";
 import { toSocketError } from "./error-mapping.js";
-import { SocketError } from "./errors.js";
+import { quietSocketError, SocketError } from "./errors.js";
 import {
   type ResolvedOptions,
   startTlsServerName,
@@ -28,6 +28,9 @@ import type {
 export type OpenTransport = (cancellation: Cancellation) => Promise<Transport>;
 
 type State = "connecting" | "open" | "closed" | "upgraded";
+
+/** How the connection ended cleanly, before anyone looked at the writable: close(), the peer's FIN, the transport closing. */
+type WritableEnd = "closed" | "peer-ended" | "transport-closed";
 
 /** What close() returns on a socket that already failed and let go of everything. */
 const RELEASED: Promise<void> = Promise.resolve();
@@ -75,10 +78,10 @@ export class SocketImpl implements Socket {
   #writableController: WritableStreamDefaultController | null = null;
   /**
    * The error the writable must start with, when it was failed before it
-   * existed; `"closed"`: close() came first, and its error is made only if
-   * the writable ever is.
+   * existed; a {@link WritableEnd} names a clean end whose error is made only
+   * if the writable ever is.
    */
-  #writableError: { readonly reason: unknown } | "closed" | null = null;
+  #writableError: { readonly reason: unknown } | WritableEnd | null = null;
   #state: State = "connecting";
   /** True once the socket failed: `closed` is rejected, and close() must not hand that out. */
   #failed = false;
@@ -177,7 +180,7 @@ export class SocketImpl implements Socket {
       // Made after the socket was closed or failed: start out errored.
       const error = socket.#writableError;
       if (error !== null) {
-        controller.error(error === "closed" ? socket.#closeError(false) : error.reason);
+        controller.error(typeof error === "string" ? socket.#endError(error) : error.reason);
       }
     }
 
@@ -255,12 +258,17 @@ export class SocketImpl implements Socket {
   }
 
   #closeError(wasConnecting: boolean): SocketError {
-    return new SocketError(
-      SocketErrorCode.SocketClosed,
-      wasConnecting
-        ? `close() was called before the connection to ${this.#address.display} was established.`
-        : `The socket to ${this.#address.display} is closed.`,
-    );
+    // `opened` rejects with the first: its stack shows where close() was
+    // called. The second only errors the writable (see #endWritable).
+    return wasConnecting
+      ? new SocketError(
+          SocketErrorCode.SocketClosed,
+          `close() was called before the connection to ${this.#address.display} was established.`,
+        )
+      : quietSocketError(
+          SocketErrorCode.SocketClosed,
+          `The socket to ${this.#address.display} is closed.`,
+        );
   }
 
   startTls(options?: StartTlsOptions): Socket {
@@ -381,12 +389,7 @@ export class SocketImpl implements Socket {
     if (this.#writeEnded) return this.#maybeFinish();
     this.#writeEnding = true;
     await this.#flushed(this.#enqueued);
-    this.#errorWritable(
-      new SocketError(
-        SocketErrorCode.SocketClosed,
-        `${this.#address.display} ended the connection and allowHalfOpen is false, so the socket is closed for writing.`,
-      ),
-    );
+    this.#endWritable("peer-ended");
     const transport = this.#transport;
     if (transport === null || this.#state !== "open") return;
     try {
@@ -403,12 +406,7 @@ export class SocketImpl implements Socket {
     this.#readSide?.end();
     this.#readEnded = true;
     this.#writeEnded = true;
-    this.#errorWritable(
-      new SocketError(
-        SocketErrorCode.SocketClosed,
-        `The connection to ${this.#address.display} is closed.`,
-      ),
-    );
+    this.#endWritable("transport-closed");
     this.#maybeFinish();
   }
 
@@ -550,6 +548,30 @@ export class SocketImpl implements Socket {
     this.#wakeFlushWaiters(true);
   }
 
+  /**
+   * Errors the writable because the connection ended cleanly. The error is
+   * made only if the writable exists (or is made later), and without a stack
+   * trace: these ends come from the runtime's event callbacks, and on a server
+   * that greets and lets the client close, one such error per connection was
+   * measurable (apps/bench FINDINGS.md, changes 32 and 35).
+   */
+  #endWritable(end: WritableEnd): void {
+    const controller = this.#writableController;
+    if (controller !== null) controller.error(this.#endError(end));
+    else this.#writableError ??= end;
+    this.#wakeFlushWaiters(true);
+  }
+
+  #endError(end: WritableEnd): SocketError {
+    if (end === "closed") return this.#closeError(false);
+    return quietSocketError(
+      SocketErrorCode.SocketClosed,
+      end === "peer-ended"
+        ? `${this.#address.display} ended the connection and allowHalfOpen is false, so the socket is closed for writing.`
+        : `The connection to ${this.#address.display} is closed.`,
+    );
+  }
+
   #notWritable(): SocketError {
     return new SocketError(
       SocketErrorCode.SocketClosed,
@@ -630,7 +652,7 @@ export class SocketImpl implements Socket {
     // transport is handed over, nobody would see the reason.
     if (wasConnecting) {
       this.#attempt?.cancel(
-        new SocketError(
+        quietSocketError(
           SocketErrorCode.SocketClosed,
           `The connection attempt to ${this.#address.display} was abandoned.`,
         ),

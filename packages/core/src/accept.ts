@@ -1,4 +1,4 @@
-import { formatHostPort } from "./address.js";
+import { formatHostPort, type ParsedAddress } from "./address.js";
 import type { Cancellation } from "./cancellation.js";
 import type { ResolvedOptions } from "./options.js";
 import { SocketImpl } from "./socket.js";
@@ -44,27 +44,23 @@ export function acceptSocket(
   const { address, port } = transport.remote;
   const ipv6 = address.includes(":");
   const peer = { hostname: address, port, ipv6, display: formatHostPort(address, port) };
-  return new AcceptedSocket(
-    peer,
-    options,
-    options.secureTransport,
-    readMode,
-    () => Promise.resolve(transport),
-    onUpgrade,
-  );
+  return new AcceptedSocket(peer, options, readMode, transport, onUpgrade);
 }
 
 /** Core's Socket, telling the server which socket carries the connection after startTls(). */
 class AcceptedSocket extends SocketImpl {
   readonly #onUpgrade: (tls: Socket) => void;
 
+  // Plain parameters, not a rest tuple: destructuring one cost an array and
+  // an iterator per accepted connection.
   constructor(
-    ...[address, options, mode, readMode, open, onUpgrade]: [
-      ...ConstructorParameters<typeof SocketImpl>,
-      (tls: Socket) => void,
-    ]
+    peer: ParsedAddress,
+    options: ResolvedOptions,
+    readMode: ReadMode,
+    transport: Transport,
+    onUpgrade: (tls: Socket) => void,
   ) {
-    super(address, options, mode, readMode, open);
+    super(peer, options, options.secureTransport, readMode, transport);
     this.#onUpgrade = onUpgrade;
   }
 

@@ -66,7 +66,7 @@ export class SocketImpl implements Socket {
    * transport is handed over, since nobody listens after that: on Deno it
    * holds the AbortController and signal given to Deno.connect.
    */
-  #attempt: CancelSource | null = new CancelSource();
+  #attempt: CancelSource | null = null;
   readonly #readMode: ReadMode;
   #readSide: ReadSide | null = null;
   /**
@@ -205,7 +205,7 @@ export class SocketImpl implements Socket {
     options: ResolvedOptions,
     secureTransport: SecureTransport,
     readMode: ReadMode,
-    open: OpenTransport,
+    open: OpenTransport | Transport,
   ) {
     this.#readMode = readMode;
     this.#address = address;
@@ -214,7 +214,11 @@ export class SocketImpl implements Socket {
     this.opened = this.#opened!.promise;
     this.closed = this.#closed.promise;
     this.#readSide = this.#createReadSide(readMode);
-    this.#open(open);
+    // A connection a server accepted is open already: attached here, with no
+    // promise, microtask or attempt to cancel per connection, so its handler
+    // starts on an open socket (apps/bench FINDINGS.md, change 36).
+    if (typeof open === "function") this.#open(open);
+    else this.#attach(open);
   }
 
   get readable(): ReadableStream<Uint8Array> {
@@ -321,8 +325,10 @@ export class SocketImpl implements Socket {
       }, connectTimeout);
     }
     let attempt: Promise<Transport>;
+    const cancellation = new CancelSource();
+    this.#attempt = cancellation;
     try {
-      attempt = open(this.#attempt!);
+      attempt = open(cancellation);
     } catch (error) {
       // A runtime that throws synchronously from its connect call (Node does
       // when a polluted Object.prototype feeds it a bad option, found by the

@@ -99,8 +99,18 @@ export interface BunTcpListener {
   stop(closeActiveConnections?: boolean): void;
 }
 
+/** A connected `Bun.udpSocket`: here only opened (route lookup) and closed again. */
+export interface BunUdpSocket {
+  close(): void;
+}
+
 export interface BunRuntime {
   connect<Data>(options: BunConnectOptions<Data>): Promise<BunSocket<Data>>;
+  /** https://bun.com/docs/runtime/networking/udp: `connect` fixes the peer, sending nothing. */
+  udpSocket(options: {
+    hostname?: string;
+    connect: { hostname: string; port: number };
+  }): Promise<BunUdpSocket>;
   listen<Data>(options: BunListenOptions<Data>): BunTcpListener;
 }
 

@@ -1,5 +1,6 @@
 import type { ConnectRequest, Transport } from "@sockets/core/backend";
 import { bun } from "./bun-api.js";
+import { refineConnectError } from "./connect-error.js";
 import { handlers, Link } from "./link.js";
 import { bunTlsOptions } from "./tls.js";
 import { BunTransport } from "./transport.js";
@@ -11,7 +12,9 @@ export function connectBun({
   tls,
   cancellation,
 }: ConnectRequest): Promise<Transport> {
-  const link = new Link(tls !== null, options);
+  const link = new Link(tls !== null, options, true, (error) =>
+    refineConnectError(error, address.hostname, address.port),
+  );
   if (!cancellation.cancelled) {
     try {
       // Core implements allowHalfOpen:false itself; Bun must never close our
@@ -38,7 +41,7 @@ export function connectBun({
         // `open` has run by now for TCP; this covers a socket that resolves
         // after the attempt was abandoned.
         (socket) => link.onOpen(socket),
-        (error: unknown) => link.fail(error),
+        (error: unknown) => link.onConnectError(error),
       );
     } catch (error) {
       // Options Bun refuses synchronously (e.g. a malformed certificate).

@@ -62,13 +62,22 @@ export class Link {
    * UNABLE_TO_GET_ISSUER_CERT, measured in Bun 1.4.5), which is no failure.
    */
   readonly #verifyPeer: boolean;
+  /** Finds the runtime's real reason for a failed connect (connect-error.ts); none for upgrades. */
+  readonly #explainConnectError: ((error: unknown) => Promise<unknown>) | null;
+  #connectErrorSeen = false;
 
-  constructor(secure: boolean, options: ResolvedOptions | null, verifyPeer = true) {
+  constructor(
+    secure: boolean,
+    options: ResolvedOptions | null,
+    verifyPeer = true,
+    explainConnectError: ((error: unknown) => Promise<unknown>) | null = null,
+  ) {
     this.#secure = secure;
     this.#options = options;
     this.#settle = deferred();
     this.#ready = this.#settle.promise;
     this.#verifyPeer = verifyPeer;
+    this.#explainConnectError = explainConnectError;
   }
 
   /**
@@ -176,6 +185,22 @@ export class Link {
     else this.#deliver((target) => target.onError(error));
   }
 
+  /** From `connectError`, and from the rejected `Bun.connect` promise: the attempt failed. */
+  onConnectError(error: unknown): void {
+    // Bun reports either one or both: the first counts.
+    if (this.#state !== "connecting" || this.#connectErrorSeen) return;
+    this.#connectErrorSeen = true;
+    const explain = this.#explainConnectError;
+    if (explain === null) {
+      this.fail(error);
+      return;
+    }
+    explain(error).then(
+      (explained) => this.fail(explained),
+      () => this.fail(error),
+    );
+  }
+
   #becomeReady(socket: BunSocket<Link>): void {
     this.#state = "ready";
     this.#stopListening();
@@ -213,5 +238,5 @@ export const handlers: BunSocketHandler<Link> = {
   error: (socket, error) => socket.data.onError(error),
   // With this handler, Bun does not also report the rejected `Bun.connect`
   // promise as unhandled; the Link fails on whichever comes first.
-  connectError: (socket, error) => (socket.data as Link | undefined)?.onError(error),
+  connectError: (socket, error) => (socket.data as Link | undefined)?.onConnectError(error),
 };

@@ -14,25 +14,61 @@ const noReset: KnownGap = {
 };
 
 /**
- * A native TLS handshake cannot be cancelled (Deno 2.9.6): once
- * `Deno.startTls()` has the TCP connection, closing the TlsConn rejects the
- * pending `handshake()` with `Interrupted`, but Deno keeps the connection
- * (and its fd) until the handshake finishes, which against a server that never
- * answers is until the server drops it (measured: +1 fd and one ESTABLISHED
- * connection per cancelled handshake; denoland/deno#14547 made a closed
- * TlsConn finish its handshake before shutting down). Running the handshake in
- * Deno's node:tls instead releases the connection at once, but costs about a
- * third of TLS throughput (echo 121 → 78 MB/s on loopback, measured), so the
- * backend keeps the native path for now (issue 9, defect 2).
+ * A native TLS handshake cannot be cancelled (Deno 2.9.6, read in Deno's
+ * source; issue 9, defect 2):
+ * - `Deno.startTls()` (ext/net/02_tls.js `startTlsInternal`) calls
+ *   `op_tls_start` (ext/net/ops_tls.rs), which takes the TcpStreamResource
+ *   out of the resource table and gives the socket to rustls-tokio-stream's
+ *   `TlsStream::new_client_side` (Deno pins rustls-tokio-stream =0.8.0).
+ * - rustls-tokio-stream 0.8.0 (src/stream.rs `TlsStream::new`) runs the
+ *   handshake as a spawned task holding the socket, which waits on
+ *   `tcp.readable()` (src/handshake.rs) with no way to stop it; dropping a
+ *   TlsStream still handshaking (`impl Drop for TlsStream`) spawns a task
+ *   that awaits that handshake before the socket is dropped.
+ * - Closing the TlsConn (`TlsStreamResource::close`) only cancels the ops'
+ *   CancelHandles: the pending `handshake()` rejects (`Interrupted`), the
+ *   task keeps the socket. Nothing JavaScript can reach touches the socket
+ *   after `op_tls_start`: `setNoDelay`/`setKeepAlive` take a TcpConn only
+ *   (ext/net/ops.rs), there is no linger or shutdown-read call, and
+ *   `closeWrite()` waits for the handshake too. `Deno.connectTls` builds the
+ *   same TlsStream.
+ * So the fd and the ESTABLISHED connection stay until the server answers or
+ * drops it (measured through @sockets/deno: +50 fds after 50 handshakes
+ * closed against a silent server). Deno's node:tls releases at once (the same
+ * run through node-tls.ts: +0 fds) but costs CPU on every byte: receiving a 64 MiB TLS stream took 1.40 ms CPU per MiB through
+ * @sockets/deno's native path and 2.23 through node-tls.ts (1.6×), and
+ * 0.98 vs 1.87 ms/MiB for bare Deno.startTls vs node:tls over node:net
+ * (process.cpuUsage(), A/B interleaved, median of 7, December 2026). No
+ * hybrid is bounded: a handshake cannot move from node:tls to rustls, and any
+ * handshake may be cancelled (close() always can). The backend keeps the
+ * native path.
  */
 const nativeHandshakeNotCancellable: KnownGap = {
   category: "our trade-off",
   fails: { message: "not released within 10 s" },
   reason:
-    "a cancelled native Deno TLS handshake keeps its TCP connection until the server answers or drops it (https://github.com/denoland/deno/issues/14547); Deno's node:tls would release it but costs a third of TLS throughput",
+    "a cancelled native Deno TLS handshake keeps its TCP connection until the server answers or drops it: rustls-tokio-stream 0.8.0 (Deno's TLS stream) runs the handshake in a task that owns the socket and cannot be stopped from JavaScript; Deno's node:tls would release it but costs 1.6× the CPU per byte received",
+};
+
+/**
+ * Deno tells a JavaScript program about a reset only through a read or a
+ * write: `Deno.Conn` has no readiness event (https://docs.deno.com/api/deno/~/Deno.Conn).
+ * @sockets/deno reads only while the consumer reads (core read-side-pull.ts):
+ * an idle socket then holds no read buffer, and STARTTLS never finds a read
+ * in flight (which would force the node:tls path, transport.ts). So a reset
+ * on a connection nobody reads settles closed at the next read or write, not
+ * before (issue 9, defect 4).
+ */
+const resetSeenOnlyByRead: KnownGap = {
+  category: "our trade-off",
+  fails: { timeout: "closed with no read" },
+  reason:
+    "Deno reports a reset only to a read or a write (Deno.Conn has no readiness event), and @sockets/deno reads only while the consumer does (no read-ahead: idle sockets hold no buffer, STARTTLS stays native); closed rejects with ECONNRESET at the next read or write",
 };
 
 export const denoGaps: KnownGaps = {
+  "faults: a reset on an idle connection nobody reads rejects closed with ECONNRESET":
+    resetSeenOnlyByRead,
   "server: a handler that throws resets its connection, is reported, and the server goes on":
     noReset,
   "server: close(true) resets the open connections": noReset,

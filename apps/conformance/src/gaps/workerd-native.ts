@@ -169,6 +169,15 @@ export const workerdNativeGaps: KnownGaps = {
       { message: "Network connection lost" },
       "a reset errors reads with Error('Network connection lost.') without a code",
     ),
+  "faults: a reset on an idle connection errors a waiting read, a later read and closed with ECONNRESET":
+    platform(
+      { message: "Network connection lost" },
+      "a reset errors the waiting read with Error('Network connection lost.') without a code",
+    ),
+  "faults: a reset on an idle connection nobody reads rejects closed with ECONNRESET": platform(
+    { timeout: "closed with no read" },
+    "a reset on a connection nobody reads is noticed only when it is read: closed still pending 10 s after the RST",
+  ),
   "faults: a reset mid-upload rejects the write, reads and closed with the same ECONNRESET":
     platform(
       { message: "Network connection lost" },

@@ -152,6 +152,19 @@ export const workerdGaps: KnownGaps = {
       reason:
         "readable is workerd's own stream (nothing of ours per chunk): a reset errors it with Error('Network connection lost.'), not a SocketError",
     },
+  "faults: a reset on an idle connection errors a waiting read, a later read and closed with ECONNRESET":
+    {
+      category: "our trade-off",
+      fails: { message: "Network connection lost" },
+      reason:
+        "readable is workerd's own stream (nothing of ours per chunk): a reset errors the waiting read with Error('Network connection lost.'), not a SocketError",
+    },
+  "faults: a reset on an idle connection nobody reads rejects closed with ECONNRESET": {
+    category: "platform limit",
+    fails: { timeout: "closed with no read" },
+    reason:
+      "workerd notices a reset on a connection nobody reads only when it is read (measured in workerd 1.20261117: closed still pending 10 s after the RST); our closed follows workerd's",
+  },
   "faults: a reset mid-upload rejects the write, reads and closed with the same ECONNRESET": {
     category: "our trade-off",
     fails: { message: "Network connection lost" },

@@ -314,6 +314,17 @@ export async function startServers(pki: TestPki): Promise<RunningServers> {
     }),
   );
 
+  const resetIdle = await listen(
+    createNetServer((socket) => {
+      socket.on("error", () => {});
+      count("resetIdle", socket);
+      // resetAndDestroy(): SO_LINGER 0 then close, so the peer gets a RST and no FIN.
+      setTimeout(() => {
+        if (!socket.destroyed) socket.resetAndDestroy();
+      }, 50);
+    }),
+  );
+
   const source = await listen(
     createNetServer({ allowHalfOpen: true }, (socket) => {
       socket.on("error", () => {});
@@ -427,6 +438,7 @@ export async function startServers(pki: TestPki): Promise<RunningServers> {
       refused,
       finOnData,
       resetMidDownload,
+      resetIdle,
       silent,
     },
     async close() {

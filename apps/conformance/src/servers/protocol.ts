@@ -40,7 +40,7 @@ export interface ServerPorts {
    * Plain line commands: "STAT <id>" → bytes the source has handed to the kernel for <id>; "GOT <clientPort>" → what sendThenFin received from that client port; "GOT id<n>" → what sendIdThenFin received on connection n (JSON string, or null);
    * "LEAKED" → application bytes received so far by TLS servers the client must refuse; "RESET <port>" → dials 127.0.0.1:<port>, sends "reset me\n", resets (RST) the connection once the server answers, then replies "OK";
    * "FIRST <clientPort>" → what followed that client's STARTTLS command on the starttls server: "tls" (a TLS handshake record), "none" (nothing yet) or "cleartext <JSON text>";
-   * "OPEN <server>" → how many connections the named server (silent, starttls, finOnData, reset, resetMidDownload) holds open right now.
+   * "OPEN <server>" → how many connections the named server (silent, starttls, finOnData, reset, resetMidDownload, resetIdle) holds open right now.
    */
   control: number;
   /** Accepts and then neither reads nor writes: for backpressure and handshake timeouts. */
@@ -51,6 +51,8 @@ export interface ServerPorts {
   finOnData: number;
   /** On the first byte received, streams pattern bytes and resets (RST) the connection 50 ms later. */
   resetMidDownload: number;
+  /** Resets (RST, SO_LINGER 0) the connection 50 ms after accepting it, having sent and read nothing: a reset on an idle connection. */
+  resetIdle: number;
   /** Reads and discards everything, never writes, closes when the client does: a TLS server that never answers the handshake. */
   silent: number;
 }
@@ -63,6 +65,12 @@ export function patternByte(offset: number): number {
 export const STARTTLS_GREETING = "220 ready\n";
 export const STARTTLS_GO_AHEAD = "220 go ahead\n";
 /** The servers whose open connections the control server counts ("OPEN <name>"). */
-export type CountedServer = "silent" | "starttls" | "finOnData" | "reset" | "resetMidDownload";
+export type CountedServer =
+  | "silent"
+  | "starttls"
+  | "finOnData"
+  | "reset"
+  | "resetMidDownload"
+  | "resetIdle";
 export const SEND_THEN_FIN_GREETING = "hello from server\n";
 export const ALPN_OFFERED_BY_SERVER = ["x-sockets-test", "http/1.1"];

@@ -140,6 +140,42 @@ export const faultCases = defineCases("faults", {
       }
       await expectReleased(connect, ports.control, "resetMidDownload", before, "reset downloads");
     },
+  "a reset on an idle connection errors a waiting read, a later read and closed with ECONNRESET":
+    async ({ connect, ports }) => {
+      const before = await snapshot(connect, ports.control, "resetIdle");
+      for (let i = 0; i < 10; i++) {
+        // The server sends nothing and resets 50 ms after accepting.
+        const socket = connect(`127.0.0.1:${ports.resetIdle}`);
+        await within(socket.opened, 10_000, "opened");
+        const reader = socket.readable.getReader();
+        const read = reader.read();
+        await rejectsCode(within(read, 10_000, "a waiting read"), "ECONNRESET", `run ${i}: read`);
+        await rejectsCode(within(socket.closed, 10_000, "closed"), "ECONNRESET", `run ${i}`);
+        await rejectsCode(
+          within(reader.read(), 10_000, "a read after the reset"),
+          "ECONNRESET",
+          `run ${i}: a read after the reset`,
+        );
+      }
+      await expectReleased(connect, ports.control, "resetIdle", before, "idle resets");
+    },
+  "a reset on an idle connection nobody reads rejects closed with ECONNRESET": async ({
+    connect,
+    ports,
+  }) => {
+    const before = await snapshot(connect, ports.control, "resetIdle");
+    for (let i = 0; i < 10; i++) {
+      const socket = connect(`127.0.0.1:${ports.resetIdle}`);
+      await within(socket.opened, 10_000, "opened");
+      // Nobody reads: closed alone must tell the reset from a graceful end.
+      await rejectsCode(
+        within(socket.closed, 10_000, "closed with no read"),
+        "ECONNRESET",
+        `run ${i}: closed with no read`,
+      );
+    }
+    await expectReleased(connect, ports.control, "resetIdle", before, "idle resets nobody read");
+  },
   "a reset mid-upload rejects the write, reads and closed with the same ECONNRESET": async ({
     connect,
     ports,

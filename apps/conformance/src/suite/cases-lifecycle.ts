@@ -37,7 +37,7 @@ export const halfOpenCases = defineCases("half-open", {
       // The server answers any byte with its FIN and nothing else.
       await writeText(socket, "end please\n");
       // Nobody touches readable: closed alone must see the FIN, and our FIN must answer it.
-      await within(socket.closed, 10_000, `run ${i}: closed with no read`);
+      await within(socket.closed, 10_000, "closed with no read");
     }
     await expectReleased(connect, ports.control, "finOnData", before, "FINs nobody read");
   },

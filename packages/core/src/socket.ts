@@ -378,7 +378,7 @@ export class SocketImpl implements Socket {
 
   #createReadSide({ kind, byobFill = "respond" }: ReadMode): ReadSide {
     if (kind === "push") return new PushReadSide(READ_HIGH_WATER_MARK, byobFill === "respond");
-    return new PullReadSide(new SocketImpl.#PullHooks(this));
+    return new PullReadSide(new SocketImpl.#PullHooks(this), this.secureTransport !== "starttls");
   }
 
   #onReadEnd(): void {

@@ -25,6 +25,8 @@ const CHECKS = [
   "idle STARTTLS-capable sockets waiting in a default read hold their read's size, not 64 KiB each",
   "writes that wait on the transport retain nothing once written (50,000 awaited writes)",
   "close() after a reset, and twice, never throws",
+  "read-ahead: bytes that came before the readable was made are read first, by default and BYOB readers",
+  "close() while the read-ahead waits: closed resolves, later reads are done",
   "no unhandled rejections",
 ];
 

@@ -491,6 +491,60 @@ const checks: Record<string, () => Promise<void>> = {
     // The socket already failed: close() resolves (closed keeps the failure).
     await within(Promise.all([socket.close(), socket.close()]), 10_000, "close() twice");
   },
+  "read-ahead: bytes that came before the readable was made are read first, by default and BYOB readers":
+    async () => {
+      for (let i = 0; i < 20; i++) {
+        const socket = connect(`127.0.0.1:${config.ports.echo}`);
+        await write(socket, `early ${i}\n`);
+        // Give the echo time to land in the read-ahead (most rounds): the
+        // check holds either way, only the path it covers depends on it.
+        await sleep(i % 4 === 0 ? 0 : 20);
+        const later = `later ${i}\n`;
+        let text = "";
+        if (i % 2 === 0) {
+          const reader = socket.readable.getReader();
+          await write(socket, later);
+          while (text.length < `early ${i}\n${later}`.length) {
+            const { value, done } = await within(reader.read(), 10_000, "a default read");
+            check(!done, `round ${i}: ended early after ${JSON.stringify(text)}`);
+            text += decoder.decode(value, { stream: true });
+          }
+        } else {
+          // 3-byte BYOB reads: the held chunk is copied out in pieces, in order.
+          const reader = socket.readable.getReader({ mode: "byob" });
+          await write(socket, later);
+          while (text.length < `early ${i}\n${later}`.length) {
+            const { value, done } = await within(
+              reader.read(new Uint8Array(3)),
+              10_000,
+              "a BYOB read",
+            );
+            check(!done && value !== undefined, `round ${i}: ended early`);
+            text += decoder.decode(value, { stream: true });
+          }
+        }
+        check(text === `early ${i}\n${later}`, `round ${i}: got ${JSON.stringify(text)}`);
+        await within(socket.close(), 10_000, "close()");
+      }
+    },
+  "close() while the read-ahead waits: closed resolves, later reads are done": async () => {
+    for (let i = 0; i < 50; i++) {
+      const socket = connect(`127.0.0.1:${config.ports.echo}`);
+      await within(socket.opened, 10_000, "opened");
+      // Deno rejects the pending read (Interrupted or BadResource): it must stay silent.
+      await within(socket.close(), 10_000, "close()");
+      await within(socket.closed, 10_000, "closed");
+      const { done } = await within(socket.readable.getReader().read(), 10_000, "a read after");
+      check(done, `round ${i}: a read after close() is done`);
+    }
+    // Bytes held by the read-ahead are dropped by close(), as queued bytes are.
+    const socket = connect(`127.0.0.1:${config.ports.echo}`);
+    await write(socket, "dropped\n");
+    await sleep(20);
+    await within(socket.close(), 10_000, "close() with bytes held");
+    const { done } = await within(socket.readable.getReader().read(), 10_000, "a read after");
+    check(done, "a read after close() is done, held bytes or not");
+  },
   "no unhandled rejections": async () => {
     await sleep(200);
     check(unhandledRejections === 0, `${unhandledRejections} unhandled rejections`);

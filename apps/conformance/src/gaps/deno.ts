@@ -50,25 +50,7 @@ const nativeHandshakeNotCancellable: KnownGap = {
     "a cancelled native Deno TLS handshake keeps its TCP connection until the server answers or drops it: rustls-tokio-stream 0.8.0 (Deno's TLS stream) runs the handshake in a task that owns the socket and cannot be stopped from JavaScript; Deno's node:tls would release it but costs 1.6× the CPU per byte received",
 };
 
-/**
- * Deno tells a JavaScript program about a reset only through a read or a
- * write: `Deno.Conn` has no readiness event (https://docs.deno.com/api/deno/~/Deno.Conn).
- * @sockets/deno reads only while the consumer reads (core read-side-pull.ts):
- * an idle socket then holds no read buffer, and STARTTLS never finds a read
- * in flight (which would force the node:tls path, transport.ts). So a reset
- * on a connection nobody reads settles closed at the next read or write, not
- * before (issue 9, defect 4).
- */
-const resetSeenOnlyByRead: KnownGap = {
-  category: "our trade-off",
-  fails: { timeout: "closed with no read" },
-  reason:
-    "Deno reports a reset only to a read or a write (Deno.Conn has no readiness event), and @sockets/deno reads only while the consumer does (no read-ahead: idle sockets hold no buffer, STARTTLS stays native); closed rejects with ECONNRESET at the next read or write",
-};
-
 export const denoGaps: KnownGaps = {
-  "faults: a reset on an idle connection nobody reads rejects closed with ECONNRESET":
-    resetSeenOnlyByRead,
   "server: a handler that throws resets its connection, is reported, and the server goes on":
     noReset,
   "server: close(true) resets the open connections": noReset,

@@ -61,6 +61,12 @@ export const workerdGaps: KnownGaps = {
     reason:
       "workerd's close() first flushes the writes queued for a peer that never reads, and a locked writable cannot be aborted from outside",
   },
+  "half-open: a socket nobody reads: the peer's FIN resolves closed (allowHalfOpen false)": {
+    category: "platform limit",
+    fails: { timeout: "closed with no read" },
+    reason:
+      "workerd notices the peer's FIN on a connection nobody reads only when it is read (measured in workerd 1.20261117: closed still pending 10 s after the FIN), as with a reset; our closed follows workerd's",
+  },
   "half-open: allowHalfOpen true: closed waits for our side, and resolves once writer.close() ends it":
     {
       category: "our trade-off",

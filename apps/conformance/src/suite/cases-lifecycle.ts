@@ -1,5 +1,6 @@
 import { SEND_THEN_FIN_GREETING } from "../servers/protocol.js";
 import { equal, ok, rejects, rejectsCode } from "./assert.js";
+import { expectReleased, snapshot } from "./fds.js";
 import { defineCases } from "./harness.js";
 import { control, isPending, readText, within, writeText } from "./io.js";
 
@@ -26,6 +27,20 @@ export const halfOpenCases = defineCases("half-open", {
         "the peer received nothing after its FIN",
       );
     },
+  "a socket nobody reads: the peer's FIN resolves closed (allowHalfOpen false)": async ({
+    connect,
+    ports,
+  }) => {
+    const before = await snapshot(connect, ports.control, "finOnData");
+    for (let i = 0; i < 5; i++) {
+      const socket = connect(`127.0.0.1:${ports.finOnData}`);
+      // The server answers any byte with its FIN and nothing else.
+      await writeText(socket, "end please\n");
+      // Nobody touches readable: closed alone must see the FIN, and our FIN must answer it.
+      await within(socket.closed, 10_000, "closed with no read");
+    }
+    await expectReleased(connect, ports.control, "finOnData", before, "FINs nobody read");
+  },
   "allowHalfOpen true: after the peer's FIN reads end but writes still reach the peer": async ({
     connect,
     ports,

@@ -115,6 +115,44 @@ export const serverCases = defineCases("server", {
       await server.close(true);
     }
   },
+  "a handler that writes and never reads: the client's FIN closes the connection on the server":
+    async (ctx) => {
+      const handlerClosed: Promise<string>[] = [];
+      const server = await listen(ctx, {
+        async connect(socket) {
+          // A rejection is recorded as the outcome, never left unhandled.
+          handlerClosed.push(
+            socket.closed.then(
+              () => "resolved",
+              (error: unknown) => `rejected: ${String(error)}`,
+            ),
+          );
+          await writeText(socket, "hello\n");
+          // Never reads: only the server's own read-ahead can see the client's FIN.
+        },
+      });
+      try {
+        for (let i = 0; i < 3; i++) {
+          const client = ctx.connect(`127.0.0.1:${server.port}`, { allowHalfOpen: true });
+          const writer = client.writable.getWriter();
+          await writer.close();
+          // allowHalfOpen false on the server: our FIN makes it flush and send its own.
+          equal(
+            await within(readText(client.readable), 10_000, `run ${i}: the greeting, then EOF`),
+            "hello\n",
+            `run ${i}: the greeting before the server's FIN`,
+          );
+          await within(client.closed, 10_000, `run ${i}: the client's closed`);
+        }
+        equal(handlerClosed.length, 3, "connections the handler saw");
+        const outcomes = await within(Promise.all(handlerClosed), 10_000, "the handlers' closed");
+        equal(outcomes.join(", "), "resolved, resolved, resolved", "the handlers' closed");
+        // The server holds no connection any more: a graceful close() settles.
+        await within(server.close(), 10_000, "server.close() with every connection released");
+      } finally {
+        await server.close(true);
+      }
+    },
   "half-close: the handler's writer.close() sends FIN while it keeps reading": async (ctx) => {
     const late = settle<string>();
     const server = await listen(ctx, {

@@ -107,8 +107,20 @@ export class PullReadSide implements ReadSide {
       // read-ahead. Starting at once cost 24 µs of CPU per open/close on
       // Deno 2.9.6 (the read's rejection at close), deferred 13 µs: in-process
       // A/B, 30 interleaved rounds of 200 connections, process.cpuUsage().
-      setTimeout(PullReadSide.#startReadAhead, 0, this);
+      // One timer for every socket attached in the same turn, not one each:
+      // a server accepting a burst, or a pool opening many, pays one timer.
+      PullReadSide.#due.push(this);
+      if (PullReadSide.#due.length === 1) setTimeout(PullReadSide.#startDueReadAheads, 0);
     }
+  }
+
+  /** Read sides waiting for the macrotask that starts their read-ahead. */
+  static #due: PullReadSide[] = [];
+
+  static #startDueReadAheads(): void {
+    const due = PullReadSide.#due;
+    PullReadSide.#due = [];
+    for (const side of due) PullReadSide.#startReadAhead(side);
   }
 
   static #startReadAhead(side: PullReadSide): void {

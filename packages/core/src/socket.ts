@@ -64,7 +64,7 @@ export class SocketImpl implements Socket {
   /**
    * Cancels the pending attempt (connect, or TLS upgrade); dropped once the
    * transport is handed over, since nobody listens after that: on Deno it
-   * holds the AbortController and signal given to Deno.connect.
+   * holds the AbortController whose signal Deno's connect call takes.
    */
   #attempt: CancelSource | null = null;
   readonly #readMode: ReadMode;

@@ -147,9 +147,21 @@ function record(
     }
     if (outcome.clientCpu !== null) c.clientCpu.push(outcome.clientCpu);
     if (outcome.serverCpu !== null) c.serverCpu.push(outcome.serverCpu);
-    // The bare web-streams measurement reports a cost per unit, not the workload's value.
+    // The bare web-streams measurement reports a cost per unit, not the
+    // workload's value; download floors on a real socket (extra.onSocket)
+    // report the workload's rate.
     const unit =
-      candidate.id !== "bare" ? info.unit : workload.startsWith("idle-memory") ? "bytes" : "µs";
+      candidate.id !== "bare" || outcome.sample.extra?.onSocket
+        ? info.unit
+        : workload.startsWith("idle-memory")
+          ? "bytes"
+          : "µs";
+    // Client CPU µs per MiB moved (a core's share × µs per MiB at this
+    // rate): steadier than the rate while other work shares the machine.
+    if (outcome.clientCpu !== null && unit === "MB/s" && outcome.sample.value > 0) {
+      c.extras.cpuUsPerMiB ??= [];
+      c.extras.cpuUsPerMiB.push((outcome.clientCpu * 1_048_576) / outcome.sample.value);
+    }
     return `${format(outcome.sample.value, unit)} ${unit}`;
   }
   if (outcome.kind === "unsupported") {

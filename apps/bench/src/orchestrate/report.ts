@@ -115,9 +115,12 @@ const targetText = (info: WorkloadInfo): string =>
   `${info.better === "higher" ? "≥" : "≤"} ${info.target.toFixed(2)}×${info.assumedTarget ? "*" : ""}`;
 
 /**
- * The best ratio to native a library built on web streams can reach here:
- * the native cost per unit plus the bare web-streams cost per unit
- * (src/trial/bare.ts), against the native cost alone.
+ * The best ratio to native a library built on web streams can reach here.
+ * Where the bare candidate ran on a real socket (the downloads:
+ * src/trial/download-floor.ts) it is measured: the bare rate ÷ native's of
+ * the same repetition, like ours. Elsewhere it is synthetic: the native cost
+ * per unit plus the bare web-streams cost per unit (src/trial/bare.ts),
+ * against the native cost alone.
  */
 export function floor(
   cells: Map<string, Cell>,
@@ -130,6 +133,25 @@ export function floor(
   const native = cells.get(key(runtime.id, w, "native"));
   const bare = cells.get(key(runtime.id, w, "bare"));
   if (!native || !bare || native.values.length === 0 || bare.values.length === 0) return null;
+  if (onSocket(bare)) {
+    const r = ratio(bare, native);
+    return Number.isFinite(r) && r > 0 ? r : null;
+  }
+  return syntheticFloor(native, bare, runtime, w);
+}
+
+/** True where the bare candidate measured this workload on a real socket (download-floor.ts). */
+export function onSocket(bare: Cell): boolean {
+  return (bare.extras.onSocket?.length ?? 0) > 0;
+}
+
+/** The floor computed from the bare streams' cost with no socket (bare.ts) and native's rate. */
+export function syntheticFloor(
+  native: Cell,
+  bare: Cell,
+  runtime: RuntimeDef,
+  w: WorkloadId,
+): number | null {
   const n = median(native.values);
   const b = bareCost(bare, runtime, w);
   if (!(n > 0) || !Number.isFinite(b)) return null;
@@ -157,10 +179,29 @@ export function floor(
 export function bareCost(bare: Cell, runtime: RuntimeDef, w: WorkloadId): number {
   const pull = bare.extras.pull;
   if (runtime.reads === "pull" && pull && pull.length > 0) return median(pull);
-  const value = median(bare.values);
+  // A floor measured on a socket carries the synthetic cost alongside its rate.
+  const value = median(bare.extras.syntheticUs ?? bare.values);
   // An RSS delta lost in page-level noise: fall back to the streams' heap bytes.
   if (w.startsWith("idle-memory") && !(value > 0)) return median(bare.extras.heapPerSocket ?? []);
   return value;
+}
+
+/**
+ * Client CPU per MiB of `base` ÷ that of `cell`, paired by repetition: the
+ * ratio to native by CPU (higher is better, as for rates). NaN where a cell
+ * has no CPU reading for every value.
+ */
+export function cpuRatio(cell: Cell, base: Cell): number {
+  const c = cell.extras.cpuUsPerMiB ?? [];
+  const b = base.extras.cpuUsPerMiB ?? [];
+  if (c.length !== cell.reps.length || b.length !== base.reps.length) return Number.NaN;
+  const paired: number[] = [];
+  cell.reps.forEach((rep, i) => {
+    const j = base.reps.indexOf(rep);
+    // No CPU tick in a short window reads as 0: no ratio.
+    if (j !== -1 && c[i]! > 0 && b[j]! > 0) paired.push(b[j]! / c[i]!);
+  });
+  return median(paired);
 }
 
 interface Row {
@@ -376,14 +417,40 @@ function noiseRows(
   return rows;
 }
 
+/** A measured floor's note: it ran on a socket, and what the synthetic estimate said. */
+function measuredFloorText(native: Cell, bare: Cell, runtime: RuntimeDef, w: WorkloadId): string {
+  const synthetic = syntheticFloor(native, bare, runtime, w);
+  return ` on a socket${synthetic !== null ? ` (synthetic ${synthetic.toFixed(2)}×)` : ""}`;
+}
+
+/**
+ * Client CPU µs per MiB of native, the floor and ours (medians), then the
+ * floor and ours as ratios to native by CPU, and ours ÷ floor by CPU.
+ */
+function cpuText(native: Cell | undefined, bare: Cell, ours: Cell | undefined): string {
+  const us = (c: Cell | undefined) => median(c?.extras.cpuUsPerMiB ?? []);
+  if (!native || !onSocket(bare) || !Number.isFinite(us(native))) return "–";
+  const all = [native, bare, ours].map((c) => (Number.isFinite(us(c)) ? Math.round(us(c)) : "–"));
+  const floorCpu = cpuRatio(bare, native);
+  const oursCpu = ours ? cpuRatio(ours, native) : Number.NaN;
+  const parts = [
+    Number.isFinite(floorCpu) ? `floor ${floorCpu.toFixed(2)}×` : "",
+    Number.isFinite(oursCpu) ? `ours ${oursCpu.toFixed(2)}×` : "",
+    ours && Number.isFinite(cpuRatio(ours, bare))
+      ? `ours ÷ floor ${cpuRatio(ours, bare).toFixed(2)}`
+      : "",
+  ].filter((p) => p !== "");
+  return `${all.join(" / ")} µs${parts.length > 0 ? ` (${parts.join(", ")})` : ""}`;
+}
+
 function floorSection(
   cells: Map<string, Cell>,
   runtimes: readonly RuntimeDef[],
   key: CellKey,
 ): string {
   const out = [
-    "| Workload | Runtime | Native | Bare web-streams cost | Floor (best reachable ratio) | @sockets/connect | ours ÷ floor |",
-    "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
+    "| Workload | Runtime | Native | Bare web-streams cost | Floor (best reachable ratio) | @sockets/connect | ours ÷ floor | Client CPU per MiB: native / floor / ours |",
+    "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
   ];
   const units: Partial<Record<WorkloadId, string>> = {
     download: "µs per chunk",
@@ -418,8 +485,14 @@ function floorSection(
         native && native.values.length > 0
           ? `${format(median(native.values), info.unit)} ${info.unit}`
           : "–";
+      const fText =
+        f !== null
+          ? `${f.toFixed(2)}×${native && onSocket(bare) ? measuredFloorText(native, bare, runtime, info.id) : ""}`
+          : info.id === "churn"
+            ? "1.00× (streams are made on first use)"
+            : "–";
       out.push(
-        `| ${info.label} | ${runtime.label} (${runtime.reads}) | ${nativeText} | ${b < 100 ? b.toFixed(2) : Math.round(b).toLocaleString("en-US")} ${unit} | ${f !== null ? `${f.toFixed(2)}×` : info.id === "churn" ? "1.00× (streams are made on first use)" : "–"} | ${oursText} | ${floorText} |`,
+        `| ${info.label} | ${runtime.label} (${runtime.reads}) | ${nativeText} | ${b < 100 ? b.toFixed(2) : Math.round(b).toLocaleString("en-US")} ${unit} | ${fText} | ${oursText} | ${floorText} | ${cpuText(native, bare, ours)} |`,
       );
     }
   }
@@ -478,7 +551,7 @@ export function markdown(info: RunInfo, cells: Map<string, Cell>, key: CellKey):
 
 Generated by \`${info.command}\` (${info.mode === "quick" ? "**--quick smoke run: sizes scaled down, numbers not meaningful**" : "full run"}) on ${info.started.toISOString()}, in ${Math.round(info.durationS)} s.
 
-Every value is the **median of ${info.repetitions} repetitions**. Within a repetition the candidates of a workload run back to back in rotating order, each in a fresh process; the ratio is the median over repetitions of ours ÷ native from the same repetition, in the workload's own unit (higher is better for throughput and rates, lower for times and memory). See README.md for the method. Absolute values vary between machines and runs: read the ratios.
+Every value is the **median of ${info.repetitions} repetitions**. Within a repetition the candidates of a workload run back to back in rotating order, each in a fresh process; the ratio is the median over repetitions of ours ÷ native from the same repetition, in the workload's own unit (higher is better for throughput and rates, lower for times and memory). See README.md for the method. Absolute values vary between machines and runs: read the ratios. For the downloads, the floor section also gives **client CPU per MiB**: the client process's CPU time (user + system, all threads, from /proc) over the measured window, divided by the MiB moved; it holds better than MB/s while other work shares the machine.
 
 ## Machine
 
@@ -519,6 +592,8 @@ ${markdownTable(rowsFor(cells, runtimes, key))}
 ## Web-streams floor
 
 What the streams alone cost on each runtime, measured with no socket (src/trial/bare.ts): a \`type: "bytes"\` ReadableStream with highWaterMark 0 and a WritableStream passing the same chunks, reads and writes as the socket workloads. The floor adds that cost to the native cost per unit; a target beyond the floor cannot be met by any implementation of the spec's stream interface on that runtime.
+
+The download rows (default reader, BYOB reader, TLS) are **measured on a real socket** instead (src/trial/download-floor.ts, marked "on a socket"): the runtime's native connection with only a byte ReadableStream around it, fed as our backend feeds it there, read by the same loop as ours from the same server, as one more candidate in the same rotation and repetitions; the floor is its rate ÷ native's of the same repetition, and the synthetic estimate is given next to it. The other rows are still synthetic. The last column is client CPU per MiB of native, the measured floor and ours, and their ratios to native by CPU (native's CPU per MiB ÷ theirs).
 
 The runtime column says how our backend feeds its readable there: "push" (Node, Bun: chunks from the runtime's events go to the read that waits: enqueued for a default read; for a BYOB read copied into the view and answered with respond() on Node, enqueued for the stream to copy on Bun, whichever the runtime does faster), "pull" (Deno: the transport reads into the reader's view; a default read needs fresh memory for each chunk: a byte stream's enqueue transfers the chunk's whole buffer), or "native-streams" (workerd: the native API already is web streams, so it has no floor above it).
 

@@ -6,6 +6,7 @@
  */
 import { connect as netConnect, type Socket } from "node:net";
 import { createSecureContext, type SecureContext, connect as tlsConnect } from "node:tls";
+import type { PushConnection } from "./download-floor.js";
 import {
   type Candidate,
   mbPerSecond,
@@ -149,6 +150,23 @@ async function uploadOnce(
   const total = chunks * chunkBytes;
   if (Number(reply) !== total) throw new Error(`the server received ${reply} of ${total} bytes`);
   return { ms: elapsed, total };
+}
+
+/** The connection under the download floor (download-floor.ts): 'data' events, as native reads. */
+export async function nodeDownload(port: number, tls: boolean): Promise<PushConnection> {
+  const socket = tls ? await connectTls(port) : await connectPlain(port);
+  return {
+    kind: "push",
+    byobFill: "respond",
+    listen(data, fail) {
+      socket.on("data", data);
+      socket.once("error", fail);
+    },
+    pause: () => socket.pause(),
+    resume: () => socket.resume(),
+    write: (bytes) => void socket.write(bytes),
+    close: () => socket.destroy(),
+  };
 }
 
 export const nodeNative: Candidate = {

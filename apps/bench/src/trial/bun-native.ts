@@ -245,6 +245,7 @@ export async function bunDownload(port: number, tls: boolean): Promise<PushConne
   return {
     kind: "push",
     byobFill: "enqueue",
+    borrowed: false,
     listen(data, fail) {
       socket.data.data = data;
       socket.data.fail = fail;

@@ -7,11 +7,15 @@
  *
  * The stream is a `type: "bytes"` ReadableStream with highWaterMark 0, fed
  * the way a good implementation does on the runtime:
- * - push (Node, Bun): each chunk of the runtime's data event goes straight to
- *   the read that waits, or to a small queue; at 64 KiB queued the connection
- *   is paused and a read resumes it (as core's push read side does). A BYOB
+ * - push (Node, Bun): each chunk the runtime hands over goes straight to the
+ *   read that waits, or to a small queue; at 64 KiB queued the connection is
+ *   paused and a read resumes it (as core's push read side does). A BYOB
  *   read gets the chunk copied into its view and `respond()` on Node, or
  *   enqueued for the stream to copy on Bun: what our backends pick there.
+ *   Plain TCP on Node reads through `onread` into one shared buffer, as ours
+ *   does (a 'data' event per chunk costs about twice the CPU:
+ *   packages/node/src/shared-read-buffer.ts), so a chunk kept for later or
+ *   handed to a default read is a copy; TLS on Node keeps 'data' events.
  * - pull (Deno): each read of the stream is one `conn.read` into the read's
  *   own view (a default read gets a fresh 64 KiB view from
  *   `autoAllocateChunkSize`), answered with `respond()`.
@@ -30,6 +34,8 @@ export interface PushConnection {
   readonly kind: "push";
   /** BYOB reads: copy into the view and respond(), or enqueue for the stream to copy. */
   readonly byobFill: "respond" | "enqueue";
+  /** Chunks live only during the call (a shared read buffer): what is kept is copied. */
+  readonly borrowed: boolean;
   /** Routes every chunk that arrives to `data`, and a failure to `fail`. */
   listen(data: (chunk: Uint8Array) => void, fail: (error: Error) => void): void;
   pause(): void;
@@ -68,23 +74,25 @@ function owned(chunk: Uint8Array): Uint8Array<ArrayBuffer> {
 
 function pushReadable(conn: PushConnection): ReadableStream<Uint8Array> {
   const respond = conn.byobFill === "respond";
+  const keep = (chunk: Uint8Array): Uint8Array => (conn.borrowed ? new Uint8Array(chunk) : chunk);
   const queue: Uint8Array[] = [];
   let queued = 0;
   let waiting = false;
   let paused = false;
   let controller!: ReadableByteStreamController;
-  const hand = (chunk: Uint8Array): void => {
+  /** Gives `chunk` to the waiting read; `lent` when it is the runtime's borrowed buffer. */
+  const hand = (chunk: Uint8Array, lent: boolean): void => {
     const request = respond ? controller.byobRequest : null;
     const view = request?.view;
     if (request == null || view == null) {
-      controller.enqueue(owned(chunk));
+      controller.enqueue(lent ? new Uint8Array(chunk) : owned(chunk));
       return;
     }
     const fit = Math.min(chunk.byteLength, view.byteLength);
     // What does not fit waits at the head of the queue for the next read,
     // which respond() may start at once.
     if (fit < chunk.byteLength) {
-      queue.unshift(chunk.subarray(fit));
+      queue.unshift(lent ? new Uint8Array(chunk.subarray(fit)) : chunk.subarray(fit));
       queued += chunk.byteLength - fit;
     }
     new Uint8Array(view.buffer, view.byteOffset, fit).set(
@@ -103,7 +111,7 @@ function pushReadable(conn: PushConnection): ReadableStream<Uint8Array> {
         if (next === undefined) waiting = true;
         else {
           queued -= next.byteLength;
-          hand(next);
+          hand(next, false);
         }
         if (paused && queued < HIGH_WATER_MARK) {
           paused = false;
@@ -120,10 +128,10 @@ function pushReadable(conn: PushConnection): ReadableStream<Uint8Array> {
     (chunk) => {
       if (waiting) {
         waiting = false;
-        hand(chunk);
+        hand(chunk, conn.borrowed);
         return;
       }
-      queue.push(chunk);
+      queue.push(keep(chunk));
       queued += chunk.byteLength;
       if (!paused && queued >= HIGH_WATER_MARK) {
         paused = true;

@@ -152,14 +152,47 @@ async function uploadOnce(
   return { ms: elapsed, total };
 }
 
-/** The connection under the download floor (download-floor.ts): 'data' events, as native reads. */
+/** Where the download floor's plain reads land: one buffer, as ours shares one. */
+const FLOOR_READS = new Uint8Array(64 * 1024);
+
+/** A plain connection reading through `onread` into FLOOR_READS; `deliver` gets each read. */
+function connectOnRead(port: number, deliver: { data(chunk: Uint8Array): void }): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = netConnect({
+      host: HOST,
+      port,
+      noDelay: true,
+      onread: {
+        buffer: FLOOR_READS,
+        callback: (bytes, buffer) => {
+          deliver.data(buffer.subarray(0, bytes));
+          return true;
+        },
+      },
+    });
+    socket.once("error", reject);
+    socket.once("connect", () => {
+      socket.off("error", reject);
+      resolve(socket);
+    });
+  });
+}
+
+/**
+ * The connection under the download floor (download-floor.ts): plain TCP
+ * through `onread`, as ours reads; TLS through 'data' events (node:tls has
+ * no `onread`).
+ */
 export async function nodeDownload(port: number, tls: boolean): Promise<PushConnection> {
-  const socket = tls ? await connectTls(port) : await connectPlain(port);
+  const deliver = { data: (_chunk: Uint8Array): void => {} };
+  const socket = tls ? await connectTls(port) : await connectOnRead(port, deliver);
   return {
     kind: "push",
     byobFill: "respond",
+    borrowed: !tls,
     listen(data, fail) {
-      socket.on("data", data);
+      if (tls) socket.on("data", data);
+      else deliver.data = data;
       socket.once("error", fail);
     },
     pause: () => socket.pause(),

@@ -4,6 +4,7 @@
  * TLS is verified in the `handshake` handler: `Bun.connect` resolves before
  * the handshake (research/runtimes.md). https://bun.sh/docs/api/tcp
  */
+
 import type { PushConnection } from "./download-floor.js";
 import {
   type Candidate,
@@ -208,6 +209,27 @@ function download(tls: boolean) {
   };
 }
 
+/** The connection under the download floor (download-floor.ts): the data handler, as native reads. */
+export async function bunDownload(port: number, tls: boolean): Promise<PushConnection> {
+  const socket = await open(port, tls);
+  return {
+    kind: "push",
+    byobFill: "enqueue",
+    borrowed: false,
+    listen(data, fail) {
+      socket.data.data = data;
+      socket.data.fail = fail;
+    },
+    pause: () => socket.pause(),
+    resume: () => socket.resume(),
+    write: (bytes) => void socket.write(bytes),
+    close: () => {
+      socket.data.fail = noop;
+      socket.end();
+    },
+  };
+}
+
 async function uploadOnce(
   ctx: WorkloadContext | null,
   port: number,
@@ -237,27 +259,6 @@ async function uploadOnce(
   const total = chunks * chunkBytes;
   if (Number(count) !== total) throw new Error(`the server received ${count} of ${total} bytes`);
   return { ms, total };
-}
-
-/** The connection under the download floor (download-floor.ts): the data handler, as native reads. */
-export async function bunDownload(port: number, tls: boolean): Promise<PushConnection> {
-  const socket = await open(port, tls);
-  return {
-    kind: "push",
-    byobFill: "enqueue",
-    borrowed: false,
-    listen(data, fail) {
-      socket.data.data = data;
-      socket.data.fail = fail;
-    },
-    pause: () => socket.pause(),
-    resume: () => socket.resume(),
-    write: (bytes) => void socket.write(bytes),
-    close: () => {
-      socket.data.fail = noop;
-      socket.end();
-    },
-  };
 }
 
 export const bunNative: Candidate = {

@@ -7,6 +7,7 @@
  * (research/runtimes.md), so it is not the least-overhead way.
  * https://docs.deno.com/api/deno/~/Deno.connect
  */
+
 import type { PullConnection } from "./download-floor.js";
 import {
   type Candidate,
@@ -121,6 +122,17 @@ function download(tls: boolean) {
   };
 }
 
+/** The connection under the download floor (download-floor.ts): `conn.read`, as native reads. */
+export async function denoDownload(port: number, tls: boolean): Promise<PullConnection> {
+  const conn = tls ? await connectTls(port) : await connectPlain(port);
+  return {
+    kind: "pull",
+    read: (view) => conn.read(view),
+    write: (bytes) => writeAll(conn, bytes),
+    close: () => close(conn),
+  };
+}
+
 async function uploadOnce(
   ctx: WorkloadContext | null,
   port: number,
@@ -180,17 +192,6 @@ async function idleMemory(ctx: WorkloadContext): Promise<Sample> {
   return {
     value: (after.rss - before.rss) / n,
     extra: { heapPerSocket: (after.heap - before.heap) / n },
-  };
-}
-
-/** The connection under the download floor (download-floor.ts): `conn.read`, as native reads. */
-export async function denoDownload(port: number, tls: boolean): Promise<PullConnection> {
-  const conn = tls ? await connectTls(port) : await connectPlain(port);
-  return {
-    kind: "pull",
-    read: (view) => conn.read(view),
-    write: (bytes) => writeAll(conn, bytes),
-    close: () => close(conn),
   };
 }
 

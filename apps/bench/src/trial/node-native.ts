@@ -113,45 +113,6 @@ function download(tls: boolean) {
   };
 }
 
-async function uploadOnce(
-  ctx: WorkloadContext | null,
-  port: number,
-  bytes: number,
-  chunkBytes: number,
-): Promise<{ ms: number; total: number }> {
-  const socket = await connectPlain(port);
-  const chunk = new Uint8Array(chunkBytes).fill(0x5a);
-  const chunks = Math.ceil(bytes / chunkBytes);
-  ctx?.mark("start");
-  const start = now();
-  const reply = await new Promise<string>((resolve, reject) => {
-    let text = "";
-    socket.on("data", (data: Buffer) => {
-      text += data.toString("latin1");
-      if (text.includes("\n")) resolve(text.trim());
-    });
-    failOn(socket, reject);
-    let sent = 0;
-    const write = () => {
-      while (sent < chunks) {
-        sent++;
-        if (!socket.write(chunk)) {
-          socket.once("drain", write);
-          return;
-        }
-      }
-      socket.end();
-    };
-    write();
-  });
-  const elapsed = now() - start;
-  ctx?.mark("end");
-  socket.destroy();
-  const total = chunks * chunkBytes;
-  if (Number(reply) !== total) throw new Error(`the server received ${reply} of ${total} bytes`);
-  return { ms: elapsed, total };
-}
-
 /** Where the download floor's plain reads land: one buffer, as ours shares one. */
 const FLOOR_READS = new Uint8Array(64 * 1024);
 
@@ -200,6 +161,45 @@ export async function nodeDownload(port: number, tls: boolean): Promise<PushConn
     write: (bytes) => void socket.write(bytes),
     close: () => socket.destroy(),
   };
+}
+
+async function uploadOnce(
+  ctx: WorkloadContext | null,
+  port: number,
+  bytes: number,
+  chunkBytes: number,
+): Promise<{ ms: number; total: number }> {
+  const socket = await connectPlain(port);
+  const chunk = new Uint8Array(chunkBytes).fill(0x5a);
+  const chunks = Math.ceil(bytes / chunkBytes);
+  ctx?.mark("start");
+  const start = now();
+  const reply = await new Promise<string>((resolve, reject) => {
+    let text = "";
+    socket.on("data", (data: Buffer) => {
+      text += data.toString("latin1");
+      if (text.includes("\n")) resolve(text.trim());
+    });
+    failOn(socket, reject);
+    let sent = 0;
+    const write = () => {
+      while (sent < chunks) {
+        sent++;
+        if (!socket.write(chunk)) {
+          socket.once("drain", write);
+          return;
+        }
+      }
+      socket.end();
+    };
+    write();
+  });
+  const elapsed = now() - start;
+  ctx?.mark("end");
+  socket.destroy();
+  const total = chunks * chunkBytes;
+  if (Number(reply) !== total) throw new Error(`the server received ${reply} of ${total} bytes`);
+  return { ms: elapsed, total };
 }
 
 export const nodeNative: Candidate = {

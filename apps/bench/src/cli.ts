@@ -146,6 +146,15 @@ function record(
       c.extras[name].push(value);
     }
     if (outcome.clientCpu !== null) c.clientCpu.push(outcome.clientCpu);
+    // Client CPU µs per MiB moved (a core's share × µs per MiB at this
+    // rate): steadier than the rate while other work shares the machine.
+    // The bare candidate reports MB/s only for its download floors on a socket.
+    const rate =
+      info.unit === "MB/s" && (candidate.id !== "bare" || outcome.sample.extra?.onSocket);
+    if (outcome.clientCpu !== null && rate && outcome.sample.value > 0) {
+      c.extras.cpuUsPerMiB ??= [];
+      c.extras.cpuUsPerMiB.push((outcome.clientCpu * 1_048_576) / outcome.sample.value);
+    }
     if (outcome.serverCpu !== null) c.serverCpu.push(outcome.serverCpu);
     // The bare web-streams measurement reports a cost per unit, not the
     // workload's value; download floors on a real socket (extra.onSocket)
@@ -156,12 +165,6 @@ function record(
         : workload.startsWith("idle-memory")
           ? "bytes"
           : "µs";
-    // Client CPU µs per MiB moved (a core's share × µs per MiB at this
-    // rate): steadier than the rate while other work shares the machine.
-    if (outcome.clientCpu !== null && unit === "MB/s" && outcome.sample.value > 0) {
-      c.extras.cpuUsPerMiB ??= [];
-      c.extras.cpuUsPerMiB.push((outcome.clientCpu * 1_048_576) / outcome.sample.value);
-    }
     return `${format(outcome.sample.value, unit)} ${unit}`;
   }
   if (outcome.kind === "unsupported") {

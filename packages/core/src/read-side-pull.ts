@@ -200,11 +200,13 @@ export class PullReadSide implements ReadSide {
     const controller = this.#controller!;
     if (this.#finished || transport === null) return;
     // A BYOB read brings its buffer; a default read has none (no autoAllocateChunkSize).
+    // The request's view is already a Uint8Array over the unfilled part of the
+    // reader's buffer (Streams spec, ReadableByteStreamControllerGetBYOBRequest),
+    // so the transport reads into it as it is: no copy, and no view of our own.
     const request = controller.byobRequest;
     let into: Uint8Array;
     if (request !== null) {
-      const view = request.view as Uint8Array;
-      into = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+      into = request.view as Uint8Array;
     } else {
       this.#buffer ??= new DefaultReadBuffer();
       into = this.#buffer.take();

@@ -147,9 +147,14 @@ function record(
     }
     if (outcome.clientCpu !== null) c.clientCpu.push(outcome.clientCpu);
     if (outcome.serverCpu !== null) c.serverCpu.push(outcome.serverCpu);
-    // The bare web-streams measurement reports a cost per unit, not the workload's value.
+    // The bare web-streams measurement reports a cost per unit, not the
+    // workload's value; churn's floor is a rate of real connections.
     const unit =
-      candidate.id !== "bare" ? info.unit : workload.startsWith("idle-memory") ? "bytes" : "µs";
+      candidate.id !== "bare" || workload === "churn"
+        ? info.unit
+        : workload.startsWith("idle-memory")
+          ? "bytes"
+          : "µs";
     return `${format(outcome.sample.value, unit)} ${unit}`;
   }
   if (outcome.kind === "unsupported") {

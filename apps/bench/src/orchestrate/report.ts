@@ -130,6 +130,13 @@ export function floor(
   const native = cells.get(key(runtime.id, w, "native"));
   const bare = cells.get(key(runtime.id, w, "bare"));
   if (!native || !bare || native.values.length === 0 || bare.values.length === 0) return null;
+  // The churn floor is measured on real connections, interleaved with a
+  // native loop in its own process (src/trial/churn-floor.ts): the floor is
+  // the median of those in-process ratios.
+  if (w === "churn") {
+    const r = inProcessRatio(bare, bare.values);
+    return Number.isFinite(r) && r > 0 ? r : null;
+  }
   const n = median(native.values);
   const b = bareCost(bare, runtime, w);
   if (!(n > 0) || !Number.isFinite(b)) return null;
@@ -153,8 +160,30 @@ export function floor(
   }
 }
 
-/** The bare web-streams cost that applies to this runtime's backend design. */
+/**
+ * Churn: the median of `values[i] ÷ extras.native[i]`, rates the floor
+ * process measured side by side (src/trial/churn-floor.ts).
+ */
+function inProcessRatio(bare: Cell, values: readonly number[]): number {
+  const native = bare.extras.native ?? [];
+  const ratios = values.flatMap((v, i) => {
+    const n = native[i];
+    return n !== undefined && n > 0 ? [v / n] : [];
+  });
+  return ratios.length > 0 ? median(ratios) : Number.NaN;
+}
+
+/**
+ * The bare web-streams cost that applies to this runtime's backend design;
+ * for churn, µs per connection the floor loop spends above the native one
+ * (both measured as connections per second).
+ */
 export function bareCost(bare: Cell, runtime: RuntimeDef, w: WorkloadId): number {
+  if (w === "churn") {
+    const native = bare.extras.native ?? [];
+    if (native.length === 0) return Number.NaN;
+    return 1e6 / median(bare.values) - 1e6 / median(native);
+  }
   const pull = bare.extras.pull;
   if (runtime.reads === "pull" && pull && pull.length > 0) return median(pull);
   const value = median(bare.values);
@@ -376,6 +405,12 @@ function noiseRows(
   return rows;
 }
 
+/** Churn: the floor of a Socket that makes its streams on first access (src/trial/churn-floor.ts). */
+function lazyFloorText(bare: Cell): string {
+  const r = inProcessRatio(bare, bare.extras.lazyStreams ?? []);
+  return Number.isFinite(r) ? `; ${r.toFixed(2)}× with streams made on first use` : "";
+}
+
 function floorSection(
   cells: Map<string, Cell>,
   runtimes: readonly RuntimeDef[],
@@ -392,7 +427,7 @@ function floorSection(
     upload: "µs per 64 KiB write",
     pingpong: "µs per round trip",
     "pingpong-pinned": "µs per round trip",
-    churn: "µs per stream pair made and closed",
+    churn: "µs per connection (streams, opened, both addresses)",
     "idle-memory": "bytes RSS per idle pair",
     "idle-memory-byob": "bytes RSS per idle pair",
   };
@@ -419,7 +454,7 @@ function floorSection(
           ? `${format(median(native.values), info.unit)} ${info.unit}`
           : "–";
       out.push(
-        `| ${info.label} | ${runtime.label} (${runtime.reads}) | ${nativeText} | ${b < 100 ? b.toFixed(2) : Math.round(b).toLocaleString("en-US")} ${unit} | ${f !== null ? `${f.toFixed(2)}×` : info.id === "churn" ? "1.00× (streams are made on first use)" : "–"} | ${oursText} | ${floorText} |`,
+        `| ${info.label} | ${runtime.label} (${runtime.reads}) | ${nativeText} | ${Number.isFinite(b) ? (b < 100 ? b.toFixed(2) : Math.round(b).toLocaleString("en-US")) : "–"} ${unit} | ${f !== null ? `${f.toFixed(2)}×${info.id === "churn" ? lazyFloorText(bare) : ""}` : "–"} | ${oursText} | ${floorText} |`,
       );
     }
   }
@@ -518,7 +553,7 @@ ${markdownTable(rowsFor(cells, runtimes, key))}
 
 ## Web-streams floor
 
-What the streams alone cost on each runtime, measured with no socket (src/trial/bare.ts): a \`type: "bytes"\` ReadableStream with highWaterMark 0 and a WritableStream passing the same chunks, reads and writes as the socket workloads. The floor adds that cost to the native cost per unit; a target beyond the floor cannot be met by any implementation of the spec's stream interface on that runtime.
+What the streams alone cost on each runtime, measured with no socket (src/trial/bare.ts): a \`type: "bytes"\` ReadableStream with highWaterMark 0 and a WritableStream passing the same chunks, reads and writes as the socket workloads. The floor adds that cost to the native cost per unit; a target beyond the floor cannot be met by any implementation of the spec's stream interface on that runtime. Churn's floor is measured on real connections instead (src/trial/churn-floor.ts): the native connect and close plus a byte ReadableStream and a WritableStream per connection, an \`opened\`-like promise resolved with both addresses, and both streams closed; its cost column is µs per connection above native. It runs interleaved with a native loop in the same process, and the floor is the ratio between the two (across processes, churn rates swung as much as the rows they bound). Since a Socket may make its streams on first access, the same loop without the streams is given next to it.
 
 The runtime column says how our backend feeds its readable there: "push" (Node, Bun: chunks from the runtime's events go to the read that waits: enqueued for a default read; for a BYOB read copied into the view and answered with respond() on Node, enqueued for the stream to copy on Bun, whichever the runtime does faster), "pull" (Deno: the transport reads into the reader's view; a default read needs fresh memory for each chunk: a byte stream's enqueue transfers the chunk's whole buffer), or "native-streams" (workerd: the native API already is web streams, so it has no floor above it).
 

@@ -3,7 +3,8 @@
  * `@sockets/connect` resolves through its `bun` export condition.
  */
 import { bareStreams } from "./bare.js";
-import { bunNative } from "./bun-native.js";
+import { bunChurn, bunNative } from "./bun-native.js";
+import { churnFloor } from "./churn-floor.js";
 import { type Candidate, type RuntimeHooks, runTrial } from "./harness.js";
 import type { TrialConfig } from "./protocol.js";
 import { type ConnectLike, webCandidate } from "./web.js";
@@ -12,7 +13,7 @@ const Bun = (globalThis as unknown as { Bun: { gc(force: boolean): void } }).Bun
 
 const candidates: Record<string, () => Promise<Candidate>> = {
   native: async () => bunNative,
-  bare: async () => bareStreams,
+  bare: async () => ({ ...bareStreams, churn: churnFloor(bunChurn) }),
   ours: async () => {
     const { connect } = await import("@sockets/connect");
     return webCandidate({

@@ -5,7 +5,8 @@
  * `@sockets/connect` resolves through its `deno` export condition.
  */
 import { bareStreams } from "./bare.js";
-import { denoNative } from "./deno-native.js";
+import { churnFloor } from "./churn-floor.js";
+import { denoChurn, denoNative } from "./deno-native.js";
 import { type Candidate, type RuntimeHooks, runTrial } from "./harness.js";
 import type { TrialConfig } from "./protocol.js";
 import { type ConnectLike, webCandidate } from "./web.js";
@@ -19,7 +20,7 @@ const Deno = (globalThis as unknown as { Deno: DenoProcess }).Deno;
 
 const candidates: Record<string, () => Promise<Candidate>> = {
   native: async () => denoNative,
-  bare: async () => bareStreams,
+  bare: async () => ({ ...bareStreams, churn: churnFloor(denoChurn) }),
   ours: async () => {
     const { connect } = await import("@sockets/connect");
     return webCandidate({

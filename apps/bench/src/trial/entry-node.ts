@@ -5,14 +5,15 @@
 import { once } from "node:events";
 import type { Socket } from "node:net";
 import { bareStreams } from "./bare.js";
+import { churnFloor } from "./churn-floor.js";
 import { type Candidate, type RuntimeHooks, runTrial } from "./harness.js";
-import { nodeNative } from "./node-native.js";
+import { nodeChurn, nodeNative } from "./node-native.js";
 import type { TrialConfig } from "./protocol.js";
 import { type ConnectLike, type WebSocketLike, webCandidate } from "./web.js";
 
 const candidates: Record<string, () => Promise<Candidate>> = {
   native: async () => nodeNative,
-  bare: async () => bareStreams,
+  bare: async () => ({ ...bareStreams, churn: churnFloor(nodeChurn) }),
   ours: async () => {
     const { connect } = await import("@sockets/connect");
     return webCandidate({

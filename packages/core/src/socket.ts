@@ -408,8 +408,11 @@ export class SocketImpl implements Socket {
     this.#endWritable("peer-ended");
     const transport = this.#transport;
     if (transport === null || this.#state !== "open") return;
+    // Both directions are done once our FIN is out: a transport that can end
+    // and close in one step does (apps/bench FINDINGS.md, change 39).
     try {
-      await transport.shutdown();
+      const ending = transport.finish !== undefined ? transport.finish() : transport.shutdown();
+      if (ending !== undefined) await ending;
     } catch {
       // The peer is gone already; nothing left to flush.
     }

@@ -157,10 +157,10 @@ function record(
     }
     if (outcome.serverCpu !== null) c.serverCpu.push(outcome.serverCpu);
     // The bare web-streams measurement reports a cost per unit, not the
-    // workload's value; download floors on a real socket (extra.onSocket)
-    // report the workload's rate.
+    // workload's value; churn's floor is a rate of real connections, and
+    // download floors on a real socket (extra.onSocket) report the workload's rate.
     const unit =
-      candidate.id !== "bare" || outcome.sample.extra?.onSocket
+      candidate.id !== "bare" || workload === "churn" || outcome.sample.extra?.onSocket
         ? info.unit
         : workload.startsWith("idle-memory")
           ? "bytes"

@@ -4,21 +4,16 @@ import { createServer, connect as netConnect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import {
-  bunBinary,
-  denoBinary,
-  workerdBinary,
-  workerdCompatibilityDate,
-} from "@sockets/conformance/binaries";
+import { workerdBinary, workerdCompatibilityDate } from "@sockets/conformance/binaries";
 import { createTestPki, type TestPki } from "@sockets/conformance/servers/certs";
 import { lineHandler } from "@sockets/conformance/servers/line-handler";
 import { STARTTLS_GO_AHEAD, STARTTLS_GREETING } from "@sockets/conformance/servers/protocol";
 import { bundleWorker } from "@sockets/conformance/workerd";
 import { type Connect, connect, serve } from "@sockets/connect";
 import { workerdServeConfig } from "@sockets/workers/config";
-import { buildSync } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { conversePlain, converseStartTls } from "./fixtures/cross/conversation.js";
+import { bundleFor, bundlePath, commandFor } from "./fixtures/runtime-script.js";
 
 /**
  * Every runtime's @sockets/connect as a client against the same handler
@@ -40,27 +35,8 @@ let closeNode: (() => Promise<void>) | undefined;
 
 /** One self-contained script per runtime: @sockets/connect bundled with that runtime's condition. */
 function bundle(entry: string, runtime: "deno" | "bun"): string {
-  const outfile = join(dir, `${entry}.${runtime}.js`);
-  buildSync({
-    entryPoints: [join(here, "fixtures", "cross", `${entry}.ts`)],
-    outfile,
-    absWorkingDir: appDir,
-    bundle: true,
-    format: "esm",
-    platform: "neutral",
-    target: "es2022",
-    conditions: [runtime],
-    mainFields: ["module", "main"],
-    external: ["node:*"],
-    logLevel: "silent",
-  });
-  return outfile;
-}
-
-function command(runtime: "deno" | "bun", script: string): [string, string[]] {
-  return runtime === "deno"
-    ? [denoBinary(), ["run", "-A", "--quiet", script]]
-    : [bunBinary(), ["run", script]];
+  const source = join(here, "fixtures", "cross", `${entry}.ts`);
+  return bundleFor(runtime, source, bundlePath(dir, entry, runtime), appDir);
 }
 
 /** Starts a child, resolves with the JSON after `prefix` on its stdout; bounded, killed by PID in afterAll. */
@@ -159,7 +135,7 @@ beforeAll(async () => {
   };
   servers.node = { plain: plain.port, starttls: starttls.port };
   for (const runtime of ["deno", "bun"] as const) {
-    const [cmd, args] = command(runtime, bundle("serve-line", runtime));
+    const [cmd, args] = commandFor(runtime, bundle("serve-line", runtime));
     servers[runtime] = await runFor<Ports>(cmd, args, tlsEnv, "@@ports");
   }
   servers.workerd = { plain: await startWorkerd(), starttls: 0 };
@@ -200,7 +176,7 @@ describe("@sockets/connect on every runtime against serve() on every runtime", (
 
   for (const runtime of ["deno", "bun"] as const) {
     it(`${runtime} client`, async () => {
-      const [cmd, args] = command(runtime, bundle("client", runtime));
+      const [cmd, args] = commandFor(runtime, bundle("client", runtime));
       const results = await runFor<Record<string, unknown>>(
         cmd,
         args,

@@ -3,9 +3,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { bunBinary, denoBinary } from "@sockets/conformance/binaries";
-import { buildSync } from "esbuild";
 import { afterAll, describe, expect, it } from "vitest";
+import { bundleFor, bundlePath, commandFor } from "./fixtures/runtime-script.js";
 
 /**
  * An unreachable network is ENETUNREACH on every runtime (issue 9, defect
@@ -34,33 +33,15 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** The fixture with @sockets/connect bundled for `runtime` (its own condition picks the backend). */
 function bundle(runtime: Runtime): string {
-  const outfile = join(dir, `client.${runtime}.mjs`);
-  buildSync({
-    entryPoints: [join(here, "fixtures", "unreachable", "client.ts")],
-    outfile,
-    absWorkingDir: appDir,
-    bundle: true,
-    format: "esm",
-    platform: runtime === "node" ? "node" : "neutral",
-    target: "es2022",
-    conditions: [runtime],
-    mainFields: ["module", "main"],
-    external: ["node:*"],
-    logLevel: "silent",
-  });
-  return outfile;
-}
-
-function command(runtime: Runtime, script: string): string[] {
-  if (runtime === "deno") return [denoBinary(), "run", "-A", "--quiet", script];
-  if (runtime === "bun") return [bunBinary(), "run", script];
-  return [process.execPath, script];
+  const entry = join(here, "fixtures", "unreachable", "client.ts");
+  return bundleFor(runtime, entry, bundlePath(dir, "client", runtime), appDir);
 }
 
 /** Runs the client in a network namespace of its own; bounded, killed by its PID on timeout. */
 function runUnreachable(runtime: Runtime): Promise<Results> {
   return new Promise((resolve, reject) => {
-    const child = spawn("unshare", ["-n", ...command(runtime, bundle(runtime))], {
+    const [cmd, args] = commandFor(runtime, bundle(runtime));
+    const child = spawn("unshare", ["-n", cmd, ...args], {
       cwd: dir,
       stdio: ["ignore", "pipe", "pipe"],
     });

@@ -40,7 +40,7 @@ export function acceptSocket(
   options: ResolvedOptions,
   readMode: ReadMode,
   onUpgrade: (tls: Socket) => void,
-): Socket {
+): SocketImpl {
   const { address, port } = transport.remote;
   const ipv6 = address.includes(":");
   const peer = { hostname: address, port, ipv6, display: formatHostPort(address, port) };

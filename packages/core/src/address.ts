@@ -1,6 +1,6 @@
 import { SocketErrorCode } from "./error-codes.js";
 import { isSocketError, SocketError } from "./errors.js";
-import { ownProperties } from "./own.js";
+import { ownProperty } from "./own.js";
 import type { AnySocketAddress } from "./types.js";
 
 /** A validated destination. */
@@ -63,7 +63,8 @@ function parse(address: AnySocketAddress): ParsedAddress {
   }
   // Own properties only: an inherited Object.prototype.hostname must not
   // pick the destination (issue 9, defect 3).
-  const { hostname, port } = ownProperties(address);
+  const hostname = ownProperty(address, "hostname");
+  const port = ownProperty(address, "port");
   if (typeof hostname !== "string" || hostname.length === 0) {
     throw invalid(
       `The address is missing a hostname: pass { hostname, port } with a non-empty string hostname (got ${describe(hostname)}).`,

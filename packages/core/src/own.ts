@@ -13,6 +13,19 @@ export function ownProperties(value: object): Record<string, unknown> {
   return copy;
 }
 
+const isOwnEnumerable = Object.prototype.propertyIsEnumerable;
+
+/**
+ * One own enumerable property of `value`, or undefined: what
+ * `ownProperties(value)[key]` holds, without copying every property into a
+ * prototype-less object (a dictionary-mode object and a key array per call;
+ * the address form needs two fields, on every connect: apps/bench
+ * FINDINGS.md, change 42).
+ */
+export function ownProperty(value: object, key: string): unknown {
+  return isOwnEnumerable.call(value, key) ? (value as Record<string, unknown>)[key] : undefined;
+}
+
 /**
  * The elements of an array as a plain array. A hole is reported as
  * `undefined`, never filled from `Array.prototype` or `Object.prototype`.

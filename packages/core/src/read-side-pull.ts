@@ -36,6 +36,14 @@ import type { PullTransport, Transport } from "./transport.js";
 /** The read-ahead's buffer: room for a greeting or a short reply, little for an idle socket to pin. */
 const READ_AHEAD_BYTES = 512;
 
+/**
+ * When the read-ahead starts: never (`"starttls"` sockets), a macrotask after
+ * the connection opened (dialled sockets), or when the socket's owner asks
+ * (a server's accepted socket, once its handler's synchronous part has run:
+ * no timer per connection; see serve.ts).
+ */
+export type ReadAhead = "off" | "next-task" | "on-request";
+
 export class PullReadSide implements ReadSide {
   #stream: ReadableStream<Uint8Array> | null = null;
   #controller: ReadableByteStreamController | null = null;
@@ -46,15 +54,15 @@ export class PullReadSide implements ReadSide {
   #buffer: DefaultReadBuffer | null = null;
   /** Set by `error()` when it came before the stream existed. */
   #error: { readonly reason: unknown } | null = null;
-  /** False on a socket that may be upgraded by startTls(): see above. */
-  readonly #readAhead: boolean;
+  /** "off" on a socket that may be upgraded by startTls(): see above. */
+  readonly #readAhead: ReadAhead;
   /** The read-ahead's transport read while it is in flight: the first pull waits for it. */
   #ahead: Promise<void> | null = null;
   /** Bytes the read-ahead got before the stream existed: its first chunk. */
   #held: Uint8Array<ArrayBuffer> | null = null;
   readonly #hooks: ReadSideHooks;
 
-  constructor(hooks: ReadSideHooks, readAhead: boolean) {
+  constructor(hooks: ReadSideHooks, readAhead: ReadAhead) {
     this.#hooks = hooks;
     this.#readAhead = readAhead;
   }
@@ -104,7 +112,7 @@ export class PullReadSide implements ReadSide {
   attach(transport: Transport): void {
     this.#transport = transport as PullTransport;
     this.#wake();
-    if (this.#readAhead && this.#stream === null && !this.#finished) {
+    if (this.#readAhead === "next-task" && this.#stream === null && !this.#finished) {
       // A macrotask later: code that reads right after `await opened`, or
       // closes then (churn, health checks), has had its turn and needs no
       // read-ahead. Starting at once cost 24 µs of CPU per open/close on
@@ -114,6 +122,13 @@ export class PullReadSide implements ReadSide {
       // a server accepting a burst, or a pool opening many, pays one timer.
       PullReadSide.#due.push(this);
       if (PullReadSide.#due.length === 1) setTimeout(PullReadSide.#startDueReadAheads, 0);
+    }
+  }
+
+  /** Starts the read-ahead now, on an "on-request" read side nobody reads yet; otherwise does nothing. */
+  startReadAhead(): void {
+    if (this.#readAhead === "on-request" && this.#ahead === null && this.#held === null) {
+      PullReadSide.#startReadAhead(this);
     }
   }
 
@@ -200,11 +215,13 @@ export class PullReadSide implements ReadSide {
     const controller = this.#controller!;
     if (this.#finished || transport === null) return;
     // A BYOB read brings its buffer; a default read has none (no autoAllocateChunkSize).
+    // The request's view is already a Uint8Array over the unfilled part of the
+    // reader's buffer (Streams spec, ReadableByteStreamControllerGetBYOBRequest),
+    // so the transport reads into it as it is: no copy, and no view of our own.
     const request = controller.byobRequest;
     let into: Uint8Array;
     if (request !== null) {
-      const view = request.view as Uint8Array;
-      into = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+      into = request.view as Uint8Array;
     } else {
       this.#buffer ??= new DefaultReadBuffer();
       into = this.#buffer.take();

@@ -6,6 +6,11 @@ export interface ReadSide {
   readonly stream: ReadableStream<Uint8Array>;
   /** The connection is up: start reading from this transport. */
   attach(transport: Transport): void;
+  /**
+   * Pull transports: start watching for the peer's FIN now, on a read side
+   * made to wait for this (read-side-pull.ts); push transports see it anyway.
+   */
+  startReadAhead?(): void;
   /** Push transports: bytes arrived (`borrowed`: see TransportEvents.data). */
   push(chunk: Uint8Array, borrowed?: boolean): void;
   /** Push transports: the peer sent FIN. Queued bytes are still delivered, then EOF. */

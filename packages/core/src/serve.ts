@@ -168,6 +168,10 @@ class ServerImpl implements Server {
       this.#handlerFailed(connection, error);
       return;
     }
+    // Pull transports (Deno) see the peer's FIN only through a read: one
+    // starts now unless the handler took the readable (read-side-pull.ts).
+    // Here rather than a macrotask later: no timer per connection.
+    socket.startReadAhead();
     if (result !== null && typeof result === "object" && typeof result.then === "function") {
       result.then(undefined, (error: unknown) => this.#handlerFailed(connection, error));
     }

@@ -213,7 +213,7 @@ export class SocketImpl implements Socket {
     this.secureTransport = secureTransport;
     this.opened = this.#opened!.promise;
     this.closed = this.#closed.promise;
-    this.#readSide = this.#createReadSide(readMode);
+    this.#readSide = this.#createReadSide(readMode, typeof open !== "function");
     // A connection a server accepted is open already: attached here, with no
     // promise, microtask or attempt to cancel per connection, so its handler
     // starts on an open socket (apps/bench FINDINGS.md, change 36).
@@ -376,9 +376,19 @@ export class SocketImpl implements Socket {
 
   // ---- reading ----------------------------------------------------------
 
-  #createReadSide({ kind, byobFill = "respond" }: ReadMode): ReadSide {
+  /**
+   * Starts an accepted socket's read-ahead (read-side-pull.ts) once its
+   * handler's synchronous part has run; not part of the Socket interface.
+   */
+  startReadAhead(): void {
+    this.#readSide?.startReadAhead?.();
+  }
+
+  #createReadSide({ kind, byobFill = "respond" }: ReadMode, accepted: boolean): ReadSide {
     if (kind === "push") return new PushReadSide(READ_HIGH_WATER_MARK, byobFill === "respond");
-    return new PullReadSide(new SocketImpl.#PullHooks(this), this.secureTransport !== "starttls");
+    const readAhead =
+      this.secureTransport === "starttls" ? "off" : accepted ? "on-request" : "next-task";
+    return new PullReadSide(new SocketImpl.#PullHooks(this), readAhead);
   }
 
   #onReadEnd(): void {
@@ -398,8 +408,11 @@ export class SocketImpl implements Socket {
     this.#endWritable("peer-ended");
     const transport = this.#transport;
     if (transport === null || this.#state !== "open") return;
+    // Both directions are done once our FIN is out: a transport that can end
+    // and close in one step does (apps/bench FINDINGS.md, change 39).
     try {
-      await transport.shutdown();
+      const ending = transport.finish !== undefined ? transport.finish() : transport.shutdown();
+      if (ending !== undefined) await ending;
     } catch {
       // The peer is gone already; nothing left to flush.
     }

@@ -51,6 +51,14 @@ interface TransportBase {
   /** Close both directions now and release the handle. Idempotent; never throws. */
   destroy(): void;
   /**
+   * Optional. The peer has ended and every write was handed over: send our FIN
+   * and let go of the connection, as `shutdown()` then `destroy()` would, in
+   * as few steps as the runtime allows (Deno: one close instead of
+   * closeWrite then close). Core still calls `destroy()` after it (and after
+   * the promise it may return settles), so that must stay idempotent.
+   */
+  finish?(): void | Promise<void>;
+  /**
    * STARTTLS: runs the TLS handshake over this connection and resolves with
    * the TLS transport once it is done (certificate verified). This transport is
    * consumed: it must stop emitting events. Core stops reading first (push:

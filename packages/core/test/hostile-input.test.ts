@@ -35,6 +35,32 @@ describe("options and addresses are read from own properties only (issue 9, defe
     ).toThrow(expect.objectContaining({ code: "ERR_INVALID_ADDRESS" }));
   });
 
+  it("reads an address object's hostname and port as own enumerable properties", () => {
+    const hidden = Object.defineProperty({ port: 1 }, "hostname", {
+      value: "example.com",
+      enumerable: false,
+    });
+    expect(() => parseAddress(hidden as never)).toThrow(
+      expect.objectContaining({ code: "ERR_INVALID_ADDRESS" }),
+    );
+    const throwing = Object.defineProperty({ hostname: "example.com" }, "port", {
+      enumerable: true,
+      get() {
+        throw new Error("boom");
+      },
+    });
+    expect(() => parseAddress(throwing as never)).toThrow(
+      expect.objectContaining({ code: "ERR_INVALID_ADDRESS" }),
+    );
+    const viaGetter = Object.defineProperty({ port: 5432 }, "hostname", {
+      enumerable: true,
+      get: () => "db.example",
+    });
+    expect(parseAddress(viaGetter as never)).toMatchObject({ hostname: "db.example", port: 5432 });
+    const bare = Object.assign(Object.create(null), { hostname: "127.0.0.1", port: "80" });
+    expect(parseAddress(bare)).toMatchObject({ hostname: "127.0.0.1", port: 80 });
+  });
+
   it("does not fill holes in alpn or tls.ca from the prototype", () => {
     // A hole, made without a sparse-array literal.
     const alpn: string[] = [];

@@ -44,18 +44,17 @@ export function listenDeno(
       tls === null
         ? null
         : (conn, inFlight, cancellation) => serveNodeTls(conn, tls, cancellation, inFlight);
-    const accept = (conn: DenoTcpConn): Promise<Transport> => {
+    const kind = {
+      secure: false as const,
+      upgradable: secureTransport === "starttls",
+      ...(serverUpgrade === null ? {} : { serverUpgrade }),
+    };
+    const accept = (conn: DenoTcpConn): Transport | Promise<Transport> => {
       conn.setNoDelay(true);
       if (secureTransport === "on" && serverUpgrade !== null) {
         return serverUpgrade(conn, null, NEVER_CANCELLED);
       }
-      return Promise.resolve(
-        new DenoTransport(conn, {
-          secure: false,
-          upgradable: secureTransport === "starttls",
-          ...(serverUpgrade === null ? {} : { serverUpgrade }),
-        }),
-      );
+      return new DenoTransport(conn, kind);
     };
     return Promise.resolve(acceptLoop(listener, events, accept));
   } catch (error) {
@@ -70,10 +69,15 @@ async function acceptTls(conn: DenoTlsConn): Promise<Transport> {
   return new DenoTransport(conn, { secure: true, alpn: alpnProtocol });
 }
 
+/**
+ * Accepts until the listener closes. `open` returns the transport itself when
+ * there is nothing to wait for (plain TCP): the connection is handed to core
+ * in the same turn, with no promise and reactions per connection.
+ */
 function acceptLoop<Conn extends DenoTcpConn | DenoTlsConn>(
   listener: DenoListener<Conn>,
   events: ListenerEvents,
-  open: (conn: Conn) => Promise<Transport>,
+  open: (conn: Conn) => Transport | Promise<Transport>,
 ): Listener {
   let closed = false;
   const loop = (async () => {
@@ -86,8 +90,21 @@ function acceptLoop<Conn extends DenoTcpConn | DenoTlsConn>(
         if (!closed) events.error(error);
         return;
       }
-      open(conn).then(
-        (transport) => events.accept(accepted(transport, conn)),
+      let opening: Transport | Promise<Transport>;
+      try {
+        opening = open(conn);
+      } catch (error) {
+        // Fails this connection only, never the accept loop.
+        closeQuietly(conn);
+        events.error(error);
+        continue;
+      }
+      if (!(opening instanceof Promise)) {
+        events.accept(new Accepted(opening, conn));
+        continue;
+      }
+      opening.then(
+        (transport) => events.accept(new Accepted(transport, conn)),
         (error: unknown) => {
           closeQuietly(conn);
           events.error(error);
@@ -110,15 +127,21 @@ function acceptLoop<Conn extends DenoTcpConn | DenoTlsConn>(
   };
 }
 
-function accepted(transport: Transport, conn: DenoTcpConn | DenoTlsConn): AcceptedConnection {
-  return {
-    transport,
-    // Deno has no way to send a TCP reset (no SO_LINGER): the connection is
-    // closed instead, and the peer sees a FIN, or a reset from its kernel if
-    // it writes after.
-    reset: () => {
-      transport.destroy();
-      closeQuietly(conn);
-    },
-  };
+/** An accepted connection: a class, so `reset` is not a closure made per connection. */
+class Accepted implements AcceptedConnection {
+  readonly transport: Transport;
+  readonly #conn: DenoTcpConn | DenoTlsConn;
+
+  constructor(transport: Transport, conn: DenoTcpConn | DenoTlsConn) {
+    this.transport = transport;
+    this.#conn = conn;
+  }
+
+  // Deno has no way to send a TCP reset (no SO_LINGER): the connection is
+  // closed instead, and the peer sees a FIN, or a reset from its kernel if
+  // it writes after.
+  reset(): void {
+    this.transport.destroy();
+    closeQuietly(this.#conn);
+  }
 }

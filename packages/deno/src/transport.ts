@@ -58,6 +58,8 @@ export class DenoTransport implements PullTransport {
   #events: TransportEvents | null = null;
   #shutdown: Promise<void> | null = null;
   #released = false;
+  /** Closed by finish(): destroy() has nothing left to close (closing twice throws, and an error costs). */
+  #connClosed = false;
   /** Set on a listener's accepted connections: upgrade() serves the handshake. */
   readonly #serverUpgrade: DenoServerUpgrade | null;
 
@@ -143,8 +145,24 @@ export class DenoTransport implements PullTransport {
     return this.#shutdown;
   }
 
+  /**
+   * Plain TCP: one `close()`. The peer's FIN was read, so nothing waits to be
+   * read and the kernel ends with a FIN, not a reset; every write resolved, so
+   * its bytes are in the kernel already. `closeWrite()` then `close()` cost
+   * two ops and a promise per connection (apps/bench FINDINGS.md, change 39).
+   * TLS keeps `closeWrite()`, which sends close_notify.
+   */
+  finish(): void | Promise<void> {
+    if (this.#secure) return this.shutdown();
+    this.#release();
+    this.#connClosed = true;
+    closeQuietly(this.#conn);
+  }
+
   destroy(): void {
     this.#release();
+    if (this.#connClosed) return;
+    this.#connClosed = true;
     // A pending read rejects (Interrupted / BadResource); core ignores it by
     // now. So does a pending conn.write(), on TCP and TLS alike ("operation
     // canceled", measured in Deno 2.9.6), which is what core's

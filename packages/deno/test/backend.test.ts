@@ -27,6 +27,7 @@ const CHECKS = [
   "close() after a reset, and twice, never throws",
   "read-ahead: bytes that came before the readable was made are read first, by default and BYOB readers",
   "close() while the read-ahead waits: closed resolves, later reads are done",
+  "BYOB reads into a Uint16Array, a DataView and an offset Uint8Array fill the caller's memory in order",
   "no unhandled rejections",
 ];
 

@@ -545,6 +545,44 @@ const checks: Record<string, () => Promise<void>> = {
     const { done } = await within(socket.readable.getReader().read(), 10_000, "a read after");
     check(done, "a read after close() is done, held bytes or not");
   },
+  "BYOB reads into a Uint16Array, a DataView and an offset Uint8Array fill the caller's memory in order":
+    async () => {
+      // The pull read side hands the BYOB request's view (always a Uint8Array
+      // over the unfilled part of the caller's buffer) to conn.read as it is:
+      // partly filled elements, offsets and other view types must still land
+      // where the caller asked, with every byte in order.
+      const socket = connect(`127.0.0.1:${config.ports.echo}`);
+      const reader = socket.readable.getReader({ mode: "byob" });
+      const sent = Uint8Array.from({ length: 257 }, (_, i) => (i * 7 + 3) & 0xff);
+      const writer = socket.writable.getWriter();
+      await within(writer.write(sent), 10_000, "the write");
+      const views = [
+        () => new Uint16Array(new ArrayBuffer(16), 2, 3),
+        () => new DataView(new ArrayBuffer(10), 3, 5),
+        () => new Uint8Array(new ArrayBuffer(11), 5, 4),
+      ];
+      const got: number[] = [];
+      for (let i = 0; got.length < sent.byteLength; i++) {
+        const asked = views[i % views.length]!();
+        // Read before the read: it transfers the buffer, detaching `asked`.
+        const { byteOffset, byteLength } = asked;
+        const { value, done } = await within(reader.read(asked), 10_000, "a BYOB read");
+        check(!done && value !== undefined, `read ${i}: ended after ${got.length} bytes`);
+        check(
+          value.constructor === asked.constructor && value.byteOffset === byteOffset,
+          `read ${i}: got a ${value.constructor.name} at ${value.byteOffset}, asked a ${asked.constructor.name} at ${byteOffset}`,
+        );
+        check(value.byteLength > 0 && value.byteLength <= byteLength, `read ${i}: size`);
+        if (asked instanceof Uint16Array)
+          check(value.byteLength % 2 === 0, `read ${i}: half an element`);
+        got.push(...new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
+      }
+      check(
+        got.length === sent.byteLength && got.every((byte, i) => byte === sent[i]),
+        "the bytes arrived in order",
+      );
+      await within(socket.close(), 10_000, "close()");
+    },
   "no unhandled rejections": async () => {
     await sleep(200);
     check(unhandledRejections === 0, `${unhandledRejections} unhandled rejections`);

@@ -116,9 +116,10 @@ const targetText = (info: WorkloadInfo): string =>
 
 /**
  * The best ratio to native a library built on web streams can reach here.
- * Where the bare candidate ran on a real socket (the downloads:
- * src/trial/download-floor.ts) it is measured: the bare rate ÷ native's of
- * the same repetition, like ours. Elsewhere it is synthetic: the native cost
+ * Where the bare candidate ran on a real socket it is measured: for the
+ * downloads (src/trial/download-floor.ts) the bare rate ÷ native's of the
+ * same repetition, like ours; for churn the ratio within the floor's own
+ * process (src/trial/churn-floor.ts). Elsewhere it is synthetic: the native cost
  * per unit plus the bare web-streams cost per unit (src/trial/bare.ts),
  * against the native cost alone.
  */
@@ -133,6 +134,13 @@ export function floor(
   const native = cells.get(key(runtime.id, w, "native"));
   const bare = cells.get(key(runtime.id, w, "bare"));
   if (!native || !bare || native.values.length === 0 || bare.values.length === 0) return null;
+  // The churn floor is measured on real connections, interleaved with a
+  // native loop in its own process (src/trial/churn-floor.ts): the floor is
+  // the median of those in-process ratios.
+  if (w === "churn") {
+    const r = inProcessRatio(bare, bare.values);
+    return Number.isFinite(r) && r > 0 ? r : null;
+  }
   if (onSocket(bare)) {
     const r = ratio(bare, native);
     return Number.isFinite(r) && r > 0 ? r : null;
@@ -175,8 +183,30 @@ export function syntheticFloor(
   }
 }
 
-/** The bare web-streams cost that applies to this runtime's backend design. */
+/**
+ * Churn: the median of `values[i] ÷ extras.native[i]`, rates the floor
+ * process measured side by side (src/trial/churn-floor.ts).
+ */
+function inProcessRatio(bare: Cell, values: readonly number[]): number {
+  const native = bare.extras.native ?? [];
+  const ratios = values.flatMap((v, i) => {
+    const n = native[i];
+    return n !== undefined && n > 0 ? [v / n] : [];
+  });
+  return ratios.length > 0 ? median(ratios) : Number.NaN;
+}
+
+/**
+ * The bare web-streams cost that applies to this runtime's backend design;
+ * for churn, µs per connection the floor loop spends above the native one
+ * (both measured as connections per second).
+ */
 export function bareCost(bare: Cell, runtime: RuntimeDef, w: WorkloadId): number {
+  if (w === "churn") {
+    const native = bare.extras.native ?? [];
+    if (native.length === 0) return Number.NaN;
+    return 1e6 / median(bare.values) - 1e6 / median(native);
+  }
   const pull = bare.extras.pull;
   if (runtime.reads === "pull" && pull && pull.length > 0) return median(pull);
   // A floor measured on a socket carries the synthetic cost alongside its rate.
@@ -443,6 +473,12 @@ function cpuText(native: Cell | undefined, bare: Cell, ours: Cell | undefined): 
   return `${all.join(" / ")} µs${parts.length > 0 ? ` (${parts.join(", ")})` : ""}`;
 }
 
+/** Churn: the floor of a Socket that makes its streams on first access (src/trial/churn-floor.ts). */
+function lazyFloorText(bare: Cell): string {
+  const r = inProcessRatio(bare, bare.extras.lazyStreams ?? []);
+  return Number.isFinite(r) ? `; ${r.toFixed(2)}× with streams made on first use` : "";
+}
+
 function floorSection(
   cells: Map<string, Cell>,
   runtimes: readonly RuntimeDef[],
@@ -459,7 +495,7 @@ function floorSection(
     upload: "µs per 64 KiB write",
     pingpong: "µs per round trip",
     "pingpong-pinned": "µs per round trip",
-    churn: "µs per stream pair made and closed",
+    churn: "µs per connection (streams, opened, both addresses)",
     "idle-memory": "bytes RSS per idle pair",
     "idle-memory-byob": "bytes RSS per idle pair",
   };
@@ -485,14 +521,15 @@ function floorSection(
         native && native.values.length > 0
           ? `${format(median(native.values), info.unit)} ${info.unit}`
           : "–";
-      const fText =
-        f !== null
-          ? `${f.toFixed(2)}×${native && onSocket(bare) ? measuredFloorText(native, bare, runtime, info.id) : ""}`
-          : info.id === "churn"
-            ? "1.00× (streams are made on first use)"
-            : "–";
+      const note =
+        info.id === "churn"
+          ? lazyFloorText(bare)
+          : native && onSocket(bare)
+            ? measuredFloorText(native, bare, runtime, info.id)
+            : "";
+      const fText = f !== null ? `${f.toFixed(2)}×${note}` : "–";
       out.push(
-        `| ${info.label} | ${runtime.label} (${runtime.reads}) | ${nativeText} | ${b < 100 ? b.toFixed(2) : Math.round(b).toLocaleString("en-US")} ${unit} | ${fText} | ${oursText} | ${floorText} | ${cpuText(native, bare, ours)} |`,
+        `| ${info.label} | ${runtime.label} (${runtime.reads}) | ${nativeText} | ${Number.isFinite(b) ? (b < 100 ? b.toFixed(2) : Math.round(b).toLocaleString("en-US")) : "–"} ${unit} | ${fText} | ${oursText} | ${floorText} | ${cpuText(native, bare, ours)} |`,
       );
     }
   }
@@ -591,7 +628,7 @@ ${markdownTable(rowsFor(cells, runtimes, key))}
 
 ## Web-streams floor
 
-What the streams alone cost on each runtime, measured with no socket (src/trial/bare.ts): a \`type: "bytes"\` ReadableStream with highWaterMark 0 and a WritableStream passing the same chunks, reads and writes as the socket workloads. The floor adds that cost to the native cost per unit; a target beyond the floor cannot be met by any implementation of the spec's stream interface on that runtime.
+What the streams alone cost on each runtime, measured with no socket (src/trial/bare.ts): a \`type: "bytes"\` ReadableStream with highWaterMark 0 and a WritableStream passing the same chunks, reads and writes as the socket workloads. The floor adds that cost to the native cost per unit; a target beyond the floor cannot be met by any implementation of the spec's stream interface on that runtime. Churn's floor is measured on real connections instead (src/trial/churn-floor.ts): the native connect and close plus a byte ReadableStream and a WritableStream per connection, an \`opened\`-like promise resolved with both addresses, and both streams closed; its cost column is µs per connection above native. It runs interleaved with a native loop in the same process, and the floor is the ratio between the two (across processes, churn rates swung as much as the rows they bound). Since a Socket may make its streams on first access, the same loop without the streams is given next to it.
 
 The download rows (default reader, BYOB reader, TLS) are **measured on a real socket** instead (src/trial/download-floor.ts, marked "on a socket"): the runtime's native connection with only a byte ReadableStream around it, fed as our backend feeds it there, read by the same loop as ours from the same server, as one more candidate in the same rotation and repetitions; the floor is its rate ÷ native's of the same repetition, and the synthetic estimate is given next to it. The other rows are still synthetic. The last column is client CPU per MiB of native, the measured floor and ours, and their ratios to native by CPU (native's CPU per MiB ÷ theirs).
 

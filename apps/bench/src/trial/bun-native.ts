@@ -4,7 +4,7 @@
  * TLS is verified in the `handshake` handler: `Bun.connect` resolves before
  * the handshake (research/runtimes.md). https://bun.sh/docs/api/tcp
  */
-
+import type { NativeChurn } from "./churn-floor.js";
 import type { PushConnection } from "./download-floor.js";
 import {
   type Candidate,
@@ -33,6 +33,8 @@ interface State {
 
 interface BunSocket {
   data: State;
+  readonly localAddress: string;
+  readonly localPort: number;
   write(data: Uint8Array | string, byteOffset?: number, byteLength?: number): number;
   end(): void;
   setNoDelay(noDelay?: boolean): boolean;
@@ -260,6 +262,13 @@ async function uploadOnce(
   if (Number(count) !== total) throw new Error(`the server received ${count} of ${total} bytes`);
   return { ms, total };
 }
+
+/** Native connect and close for the churn floor (churn-floor.ts): each address getter asks Bun once. */
+export const bunChurn: NativeChurn<BunSocket> = {
+  connect: (port) => open(port, false),
+  localAddress: (socket) => `${socket.localAddress}:${socket.localPort}`,
+  destroy: (socket) => socket.end(),
+};
 
 export const bunNative: Candidate = {
   download: download(false),

@@ -7,7 +7,7 @@
  * (research/runtimes.md), so it is not the least-overhead way.
  * https://docs.deno.com/api/deno/~/Deno.connect
  */
-
+import type { NativeChurn } from "./churn-floor.js";
 import type { PullConnection } from "./download-floor.js";
 import {
   type Candidate,
@@ -36,6 +36,7 @@ interface Conn {
 }
 interface TcpConn extends Conn {
   setNoDelay(noDelay?: boolean): void;
+  readonly localAddr: { readonly hostname: string; readonly port: number };
 }
 interface TlsConn extends Conn {
   handshake(): Promise<unknown>;
@@ -194,6 +195,13 @@ async function idleMemory(ctx: WorkloadContext): Promise<Sample> {
     extra: { heapPerSocket: (after.heap - before.heap) / n },
   };
 }
+
+/** Native connect and close for the churn floor (churn-floor.ts). */
+export const denoChurn: NativeChurn<TcpConn> = {
+  connect: connectPlain,
+  localAddress: (conn) => `${conn.localAddr.hostname}:${conn.localAddr.port}`,
+  destroy: close,
+};
 
 export const denoNative: Candidate = {
   download: download(false),

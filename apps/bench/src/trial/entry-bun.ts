@@ -3,7 +3,8 @@
  * `@sockets/connect` resolves through its `bun` export condition.
  */
 import { bareStreams } from "./bare.js";
-import { bunDownload, bunNative } from "./bun-native.js";
+import { bunChurn, bunDownload, bunNative } from "./bun-native.js";
+import { churnFloor } from "./churn-floor.js";
 import { downloadFloor } from "./download-floor.js";
 import { type Candidate, type RuntimeHooks, runTrial } from "./harness.js";
 import type { TrialConfig } from "./protocol.js";
@@ -13,7 +14,11 @@ const Bun = (globalThis as unknown as { Bun: { gc(force: boolean): void } }).Bun
 
 const candidates: Record<string, () => Promise<Candidate>> = {
   native: async () => bunNative,
-  bare: async () => ({ ...bareStreams, ...downloadFloor(bunDownload) }),
+  bare: async () => ({
+    ...bareStreams,
+    churn: churnFloor(bunChurn),
+    ...downloadFloor(bunDownload),
+  }),
   ours: async () => {
     const { connect } = await import("@sockets/connect");
     return webCandidate({

@@ -5,7 +5,8 @@
  * `@sockets/connect` resolves through its `deno` export condition.
  */
 import { bareStreams } from "./bare.js";
-import { denoDownload, denoNative } from "./deno-native.js";
+import { churnFloor } from "./churn-floor.js";
+import { denoChurn, denoDownload, denoNative } from "./deno-native.js";
 import { downloadFloor } from "./download-floor.js";
 import { type Candidate, type RuntimeHooks, runTrial } from "./harness.js";
 import type { TrialConfig } from "./protocol.js";
@@ -20,7 +21,11 @@ const Deno = (globalThis as unknown as { Deno: DenoProcess }).Deno;
 
 const candidates: Record<string, () => Promise<Candidate>> = {
   native: async () => denoNative,
-  bare: async () => ({ ...bareStreams, ...downloadFloor(denoDownload) }),
+  bare: async () => ({
+    ...bareStreams,
+    churn: churnFloor(denoChurn),
+    ...downloadFloor(denoDownload),
+  }),
   ours: async () => {
     const { connect } = await import("@sockets/connect");
     return webCandidate({

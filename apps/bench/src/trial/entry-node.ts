@@ -5,15 +5,20 @@
 import { once } from "node:events";
 import type { Socket } from "node:net";
 import { bareStreams } from "./bare.js";
+import { churnFloor } from "./churn-floor.js";
 import { downloadFloor } from "./download-floor.js";
 import { type Candidate, type RuntimeHooks, runTrial } from "./harness.js";
-import { nodeDownload, nodeNative } from "./node-native.js";
+import { nodeChurn, nodeDownload, nodeNative } from "./node-native.js";
 import type { TrialConfig } from "./protocol.js";
 import { type ConnectLike, type WebSocketLike, webCandidate } from "./web.js";
 
 const candidates: Record<string, () => Promise<Candidate>> = {
   native: async () => nodeNative,
-  bare: async () => ({ ...bareStreams, ...downloadFloor(nodeDownload) }),
+  bare: async () => ({
+    ...bareStreams,
+    churn: churnFloor(nodeChurn),
+    ...downloadFloor(nodeDownload),
+  }),
   ours: async () => {
     const { connect } = await import("@sockets/connect");
     return webCandidate({

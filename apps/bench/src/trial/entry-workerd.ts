@@ -28,7 +28,12 @@ function spec(connect: unknown): Candidate {
 const candidates: Record<string, () => Candidate> = {
   native: () => spec(nativeConnect),
   ours: () => spec(oursConnect),
-  bare: () => ({ ...bareStreams, "idle-memory": NO_MEMORY, "idle-memory-byob": NO_MEMORY }),
+  bare: () => ({
+    ...bareStreams,
+    churn: "the native API already is web streams: no floor above it",
+    "idle-memory": NO_MEMORY,
+    "idle-memory-byob": NO_MEMORY,
+  }),
 };
 
 // workerd's clock moves only at I/O, in whole milliseconds (Spectre mitigation).

@@ -6,6 +6,7 @@
  */
 import { connect as netConnect, type Socket } from "node:net";
 import { createSecureContext, type SecureContext, connect as tlsConnect } from "node:tls";
+import type { NativeChurn } from "./churn-floor.js";
 import type { PushConnection } from "./download-floor.js";
 import {
   type Candidate,
@@ -201,6 +202,13 @@ async function uploadOnce(
   if (Number(reply) !== total) throw new Error(`the server received ${reply} of ${total} bytes`);
   return { ms: elapsed, total };
 }
+
+/** Native connect and close for the churn floor (churn-floor.ts): one getsockname for both fields. */
+export const nodeChurn: NativeChurn<Socket> = {
+  connect: connectPlain,
+  localAddress: (socket) => `${socket.localAddress}:${socket.localPort}`,
+  destroy: (socket) => socket.destroy(),
+};
 
 export const nodeNative: Candidate = {
   download: download(false),

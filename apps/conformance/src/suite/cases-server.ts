@@ -153,6 +153,53 @@ export const serverCases = defineCases("server", {
         await server.close(true);
       }
     },
+  "a reply still being written when the client's FIN arrives reaches it whole, then the server's FIN":
+    async (ctx) => {
+      const CHUNK = 64 * 1024;
+      const CHUNKS = 64;
+      const written = settle<string>();
+      const server = await listen(ctx, {
+        connect(socket) {
+          // Every write is queued before the handler returns, so before the
+          // server can see the client's FIN: allowHalfOpen false must flush
+          // them all, then end, not cut the reply short or reset it.
+          const writer = socket.writable.getWriter();
+          const chunk = new Uint8Array(CHUNK).fill(0x61);
+          const writes: Promise<void>[] = [];
+          for (let i = 0; i < CHUNKS; i++) writes.push(writer.write(chunk));
+          Promise.all(writes).then(
+            () => written.resolve("all written"),
+            (error: unknown) => written.resolve(`a write failed: ${String(error)}`),
+          );
+        },
+      });
+      try {
+        const client = ctx.connect(`127.0.0.1:${server.port}`, { allowHalfOpen: true });
+        await client.writable.close();
+        let received = 0;
+        let wrong = 0;
+        const reader = client.readable.getReader();
+        const readAll = async () => {
+          for (;;) {
+            const { done, value } = await reader.read();
+            if (done) return;
+            received += value.byteLength;
+            for (const byte of value) if (byte !== 0x61) wrong++;
+          }
+        };
+        await within(readAll(), 30_000, "the whole reply, then EOF");
+        equal(received, CHUNK * CHUNKS, "bytes received before the server's FIN");
+        equal(wrong, 0, "bytes that were not the reply's");
+        equal(
+          await within(written.promise, 10_000, "the handler's writes"),
+          "all written",
+          "the handler's writes",
+        );
+        await within(client.closed, 10_000, "the client's closed");
+      } finally {
+        await server.close(true);
+      }
+    },
   "half-close: the handler's writer.close() sends FIN while it keeps reading": async (ctx) => {
     const late = settle<string>();
     const server = await listen(ctx, {

@@ -114,6 +114,43 @@ export const faultCases = defineCases("faults", {
       );
       await secure.close();
     },
+  "a write made on the TLS socket while its handshake runs reaches only a verified server: refused, it rejects with opened's error and nothing is sent":
+    async ({ connect, ports, trust }) => {
+      // Node hands such a write to node:tls at once, so it leaves with the
+      // client's Finished; that must never send it before the server's
+      // certificate was checked. The server here presents the test CA's
+      // certificate for wrong.example: application bytes it gets count as
+      // leaked.
+      const leakedBefore = Number(await control(connect, ports.control, "LEAKED"));
+      const before = await snapshot(connect, ports.control, "starttls");
+      const socket = connect(`localhost:${ports.starttls}`, {
+        secureTransport: "starttls",
+        tls: trust,
+      });
+      await within(socket.opened, 10_000, "opened");
+      await startTlsDance(socket, "STARTTLS-WRONGNAME");
+      const secure = socket.startTls();
+      const writer = secure.writable.getWriter();
+      const write = writer.write(SECRET);
+      const opened = await rejectsCode(
+        within(secure.opened, 10_000, "TLS opened"),
+        "ERR_TLS_CERT",
+        "opened against a certificate for wrong.example",
+      );
+      const refused = await rejectsCode(
+        within(write, 10_000, "the write made during the handshake"),
+        "ERR_TLS_CERT",
+        "the write made during the handshake",
+      );
+      equal(refused, opened, "the write rejects with opened's own error");
+      // Once the server let go of the connection it has read all the client sent.
+      await expectReleased(connect, ports.control, "starttls", before, "the refused upgrade");
+      equal(
+        Number(await control(connect, ports.control, "LEAKED")),
+        leakedBefore,
+        "application bytes the wrong.example server received",
+      );
+    },
   "a reset mid-download errors reads and closed with ECONNRESET and releases the connection":
     async ({ connect, ports }) => {
       const before = await snapshot(connect, ports.control, "resetMidDownload");

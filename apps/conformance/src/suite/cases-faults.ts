@@ -116,11 +116,11 @@ export const faultCases = defineCases("faults", {
     },
   "a write made on the TLS socket while its handshake runs reaches only a verified server: refused, it rejects with opened's error and nothing is sent":
     async ({ connect, ports, trust }) => {
-      // Node hands such a write to node:tls at once, so it leaves with the
-      // client's Finished; that must never send it before the server's
-      // certificate was checked. The server here presents the test CA's
-      // certificate for wrong.example: application bytes it gets count as
-      // leaked.
+      // A backend may hand such a write to its runtime's TLS socket before
+      // the handshake is done (to send it with the client's Finished); it
+      // must still never reach a server whose certificate fails the check.
+      // The server here presents the test CA's certificate for
+      // wrong.example: application bytes it gets count as leaked.
       const leakedBefore = Number(await control(connect, ports.control, "LEAKED"));
       const before = await snapshot(connect, ports.control, "starttls");
       const socket = connect(`localhost:${ports.starttls}`, {

@@ -85,6 +85,27 @@ export class NodeTransport implements PushTransport {
   }
 
   /**
+   * A STARTTLS client upgrade of the connection `plain` carried: resolves
+   * once `secure` is past a verified handshake. The connection's two ends
+   * are `plain`'s, so `opened` costs no address syscall (getsockname for
+   * `local`, and getpeername when `remote` is asked for).
+   */
+  static whenUpgraded(
+    secure: TLSSocket,
+    plain: NodeTransport,
+    cancellation: Cancellation,
+  ): Promise<Transport> {
+    return new Promise((resolve, reject) => {
+      const transport = new NodeTransport(secure, "secureConnect", cancellation, false, {
+        resolve,
+        reject,
+      });
+      transport.#knownLocal = plain.local;
+      transport.#remote = plain.#remote;
+    });
+  }
+
+  /**
    * A socket a node:net or node:tls server accepted: connected (and, from a
    * TLS server, past its handshake) already.
    */
@@ -278,6 +299,6 @@ export class NodeTransport implements PushTransport {
     // (https://nodejs.org/api/tls.html#tlsconnectoptions-callback). With
     // `socket` given, `host` defaults to "localhost": name it explicitly.
     const secure = tlsConnect({ ...nodeTlsOptions(tls), socket, host: tls.serverName });
-    return NodeTransport.whenReady(secure, "secureConnect", cancellation);
+    return NodeTransport.whenUpgraded(secure, this, cancellation);
   }
 }

@@ -255,4 +255,11 @@ export const workerdGaps: KnownGaps = {
     reason:
       "workerd fails an upgrade whose certificate does not match expectedServerHostname with a generic 'internal error' (verification holds), so the code is ERR_TLS_HANDSHAKE, not ERR_TLS_CERT",
   },
+  "faults: a write made on the TLS socket while its handshake runs reaches only a verified server: refused, it rejects with opened's error and nothing is sent":
+    {
+      category: "platform limit",
+      fails: { code: "ERR_TLS_HANDSHAKE" },
+      reason:
+        "nothing reaches the server (checked before the code), but workerd fails an upgrade to a certificate for another name with a generic 'internal error', so the code is ERR_TLS_HANDSHAKE, not ERR_TLS_CERT",
+    },
 };

@@ -39,6 +39,14 @@ async function echoOverTls(secure: Socket, text: string): Promise<void> {
   reader.releaseLock();
 }
 
+/** How `promise` settled: null if it was fulfilled, else the reason it rejected with. */
+function settled(promise: Promise<unknown>): Promise<{ error: unknown } | null> {
+  return promise.then(
+    () => null,
+    (error: unknown) => ({ error }),
+  );
+}
+
 type Moment = "same tick" | "microtask" | "macrotask";
 
 async function after(moment: Moment): Promise<void> {
@@ -113,6 +121,43 @@ export const faultCases = defineCases("faults", {
         "what followed STARTTLS on the wire",
       );
       await secure.close();
+    },
+  "a write made on the TLS socket while its handshake runs reaches only a verified server: refused, it rejects with opened's error and nothing is sent":
+    async ({ connect, ports, trust }) => {
+      // A backend may hand such a write to its runtime's TLS socket before
+      // the handshake is done (to send it with the client's Finished); it
+      // must still never reach a server whose certificate fails the check.
+      // The server here presents the test CA's certificate for
+      // wrong.example: application bytes it gets count as leaked.
+      const leakedBefore = Number(await control(connect, ports.control, "LEAKED"));
+      const before = await snapshot(connect, ports.control, "starttls");
+      const socket = connect(`localhost:${ports.starttls}`, {
+        secureTransport: "starttls",
+        tls: trust,
+      });
+      await within(socket.opened, 10_000, "opened");
+      await startTlsDance(socket, "STARTTLS-WRONGNAME");
+      const secure = socket.startTls();
+      const writer = secure.writable.getWriter();
+      const write = writer.write(SECRET);
+      const opened = await settled(within(secure.opened, 10_000, "TLS opened"));
+      const written = await settled(within(write, 10_000, "the write made during the handshake"));
+      if (opened === null) fail("opened resolved against a certificate for wrong.example");
+      if (written === null) fail("the write made during the handshake was fulfilled");
+      // What matters most first: once the server let go of the connection it
+      // has read all the client sent, and none of it was application data.
+      await expectReleased(connect, ports.control, "starttls", before, "the refused upgrade");
+      equal(
+        Number(await control(connect, ports.control, "LEAKED")),
+        leakedBefore,
+        "application bytes the wrong.example server received",
+      );
+      isSocketErrorWith(
+        opened.error,
+        "ERR_TLS_CERT",
+        "opened against a certificate for wrong.example",
+      );
+      equal(written.error, opened.error, "the write rejects with opened's own error");
     },
   "a reset mid-download errors reads and closed with ECONNRESET and releases the connection":
     async ({ connect, ports }) => {

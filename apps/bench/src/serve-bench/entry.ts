@@ -38,7 +38,7 @@ interface BunSock<Data> {
 interface BunHandlers<Data> {
   binaryType?: "uint8array";
   open(s: BunSock<Data>): void;
-  data(s: BunSock<Data>, chunk: Uint8Array): void;
+  data(s: BunSock<Data>, chunk: Uint8Array<ArrayBuffer>): void;
   drain(s: BunSock<Data>): void;
   end?(s: BunSock<Data>): void;
   close(s: BunSock<Data>): void;

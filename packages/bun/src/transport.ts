@@ -52,6 +52,12 @@ export type SocketState = Link | BunTransport;
  */
 export class BunTransport implements PushTransport, LinkTarget {
   readonly kind = "push";
+  /**
+   * Plain TCP chunks from Bun each own their whole ArrayBuffer (binaryType
+   * "uint8array"; checked in Bun 1.4.5 with reads of up to 512 KiB), so core
+   * enqueues them as they are. TLS chunks were not checked: core checks them.
+   */
+  readonly chunksOwnTheirBuffer: boolean;
   readonly local: Endpoint;
   readonly alpn: string | null;
   readonly #socket: BunSocket<SocketState>;
@@ -82,6 +88,7 @@ export class BunTransport implements PushTransport, LinkTarget {
     this.#socket = socket;
     this.#serverTls = serverTls;
     this.local = local ?? { address: socket.localAddress, port: socket.localPort };
+    this.chunksOwnTheirBuffer = !secure;
     const alpn = secure ? socket.alpnProtocol : null;
     this.alpn = typeof alpn === "string" && alpn !== "" ? alpn : null;
   }

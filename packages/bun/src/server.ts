@@ -10,7 +10,7 @@ import {
 import { type BunServerTlsOptions, type BunSocket, type BunSocketHandler, bun } from "./bun-api.js";
 import { handlers, Link } from "./link.js";
 import { alpnWire } from "./tls.js";
-import { BunTransport } from "./transport.js";
+import { BunTransport, type SocketState } from "./transport.js";
 
 /**
  * A listener bound to one IPv4 address or to IPv6 loopback: every connection
@@ -20,9 +20,33 @@ import { BunTransport } from "./transport.js";
 const SPECIFIC_ADDRESS = /^(?!0\.0\.0\.0$)\d{1,3}(\.\d{1,3}){3}$|^::1$/;
 
 /**
- * `serve()`'s listener on `Bun.listen` (https://bun.com/docs/runtime/networking/tcp).
- * Each accepted socket gets its own Link in `data`, as a dialled one does, and
- * the shared handlers route its events; the `open` handler is the accept hook.
+ * A plain listener's accepted socket holds its transport in `data`: core
+ * listens inside `open`, before Bun can report anything else, so there is no
+ * handshake to wait for and no event to hold back, and a Link (its object and
+ * its ready promise, per connection) would only pass events along. Handlers
+ * for events a plain accepted socket never gets are no-ops.
+ */
+function plainHandlers(
+  open: (socket: BunSocket<SocketState>) => void,
+): BunSocketHandler<SocketState> {
+  return {
+    binaryType: "uint8array",
+    open,
+    handshake() {},
+    data: (socket, chunk) => socket.data.onData(chunk),
+    drain: (socket) => socket.data.onDrain(),
+    end: (socket) => socket.data.onEnd(),
+    close: (socket, error) => socket.data.onClose(error),
+    error: (socket, error) => socket.data.onError(error),
+    connectError() {},
+  };
+}
+
+/**
+ * `serve()`'s listener on `Bun.listen` (https://bun.com/docs/runtime/networking/tcp);
+ * the `open` handler is the accept hook. On a TLS listener each accepted
+ * socket gets its own Link in `data`, as a dialled one does, and the shared
+ * handlers route its events until the handshake is done.
  */
 export function listenBun(
   options: ResolvedServeOptions,
@@ -31,35 +55,38 @@ export function listenBun(
   const tls = options.tls === null ? null : bunServerTls(options.tls);
   const onTlsListener = options.secureTransport === "on";
   const verifyPeer = tls?.requestCert ?? false;
-  const socketHandlers: BunSocketHandler<Link> = {
-    ...handlers,
-    open(socket: BunSocket<Link>) {
-      // No socket options to apply: Bun turns Nagle off on every accepted
-      // socket itself (setsockopt TCP_NODELAY after accept4, seen with strace
-      // in Bun 1.4.5), so setting it again is one more syscall per connection.
-      const link = new Link(onTlsListener, null, verifyPeer);
-      socket.data = link;
-      link.onOpen(socket);
-      if (!onTlsListener) {
+  // No socket options to apply on accept: Bun turns Nagle off on every
+  // accepted socket itself (setsockopt TCP_NODELAY after accept4, seen with
+  // strace in Bun 1.4.5), so setting it again is one more syscall per connection.
+  const socketHandlers: BunSocketHandler<SocketState> = onTlsListener
+    ? {
+        ...(handlers as BunSocketHandler<SocketState>),
+        open(socket: BunSocket<SocketState>) {
+          const link = new Link(true, null, verifyPeer);
+          socket.data = link;
+          link.onOpen(socket as BunSocket<Link>);
+          link.whenReady(NEVER_CANCELLED).then(
+            (ready) => events.accept(acceptedConnection(ready, null, localOf(ready), true)),
+            (error: unknown) => events.error(error),
+          );
+        },
+      }
+    : plainHandlers((socket) => {
         // Plain TCP is usable now: hand it over in this same callback, as a
         // native handler would act, without a promise and a microtask hop per
-        // connection (FINDINGS.md, Servers).
-        events.accept(acceptedConnection(socket, tls, localOf(socket)));
-        return;
-      }
-      link.whenReady(NEVER_CANCELLED).then(
-        (ready) => events.accept(acceptedConnection(ready, null, localOf(ready))),
-        (error: unknown) => events.error(error),
-      );
-    },
-  };
+        // connection (FINDINGS.md, Servers). core listens on the transport
+        // before `accept` returns (it attaches an accepted connection at once).
+        const connection = acceptedConnection(socket, tls, localOf(socket), false);
+        socket.data = connection.transport as BunTransport;
+        events.accept(connection);
+      });
   /** Our end of an accepted connection: the listener's own address, unless it is a wildcard. */
-  let localOf = (socket: BunSocket<Link>): Endpoint => ({
+  let localOf = (socket: BunSocket<SocketState>): Endpoint => ({
     address: socket.localAddress,
     port: socket.localPort,
   });
   try {
-    const listener = bun.listen<Link>({
+    const listener = bun.listen<SocketState>({
       hostname: options.hostname,
       port: options.port,
       // Core implements allowHalfOpen:false itself; Bun must never close our side.
@@ -89,12 +116,13 @@ export function listenBun(
 }
 
 function acceptedConnection(
-  socket: BunSocket<Link>,
+  socket: BunSocket<SocketState>,
   serverTls: BunServerTlsOptions | null,
   local: Endpoint,
+  secure: boolean,
 ): AcceptedConnection {
   return {
-    transport: new BunTransport(socket, serverTls, local),
+    transport: new BunTransport(socket, serverTls, local, secure),
     // SO_LINGER 0, then close: the peer sees a reset. A method, not an arrow
     // property: the build's keepNames would wrap a named arrow per connection.
     reset() {

@@ -38,15 +38,29 @@ function resetByPeer(): Error {
 }
 
 /**
+ * What a socket's `data` holds: its Link (dialled sockets, TLS, and until core
+ * listens), or, on a plain listener's accepted socket, the transport itself:
+ * core listens inside Bun's `open` there, so nothing needs routing or holding
+ * back (server.ts).
+ */
+export type SocketState = Link | BunTransport;
+
+/**
  * A connected Bun socket as a core transport. Sockets are opened with
  * `allowHalfOpen: true` so Bun never closes our side on the peer's FIN; core
  * implements the spec's `allowHalfOpen: false`.
  */
 export class BunTransport implements PushTransport, LinkTarget {
   readonly kind = "push";
+  /**
+   * Plain TCP chunks from Bun each own their whole ArrayBuffer (binaryType
+   * "uint8array"; checked in Bun 1.4.5 with reads of up to 512 KiB), so core
+   * enqueues them as they are. TLS chunks were not checked: core checks them.
+   */
+  readonly chunksOwnTheirBuffer: boolean;
   readonly local: Endpoint;
   readonly alpn: string | null;
-  readonly #socket: BunSocket<Link>;
+  readonly #socket: BunSocket<SocketState>;
   #events: TransportEvents | null = null;
   /** Asked of Bun only when core wants it: see `remote`. */
   #remote: Endpoint | null = null;
@@ -62,17 +76,20 @@ export class BunTransport implements PushTransport, LinkTarget {
   /**
    * `local` is given by a listener that knows it already (its own address and
    * port): each of Bun's address getters is a getsockname/getpeername syscall
-   * (strace, Bun 1.4.5), paid on every accepted connection.
+   * (strace, Bun 1.4.5), paid on every accepted connection. `secure` false
+   * says the socket is plain TCP, so there is no ALPN to ask Bun for.
    */
   constructor(
-    socket: BunSocket<Link>,
+    socket: BunSocket<SocketState>,
     serverTls: BunServerTlsOptions | null = null,
     local: Endpoint | null = null,
+    secure = true,
   ) {
     this.#socket = socket;
     this.#serverTls = serverTls;
     this.local = local ?? { address: socket.localAddress, port: socket.localPort };
-    const alpn = socket.alpnProtocol;
+    this.chunksOwnTheirBuffer = !secure;
+    const alpn = secure ? socket.alpnProtocol : null;
     this.alpn = typeof alpn === "string" && alpn !== "" ? alpn : null;
   }
 
@@ -91,7 +108,8 @@ export class BunTransport implements PushTransport, LinkTarget {
   listen(events: TransportEvents): void {
     if (this.#released) return;
     this.#events = events;
-    this.#socket.data.attach(this);
+    const state = this.#socket.data;
+    if (state instanceof Link) state.attach(this);
   }
 
   // ---- events, routed by the socket's Link -------------------------------
@@ -177,7 +195,7 @@ export class BunTransport implements PushTransport, LinkTarget {
     if (this.#released) return;
     this.#released = true;
     this.#events = null;
-    this.#socket.data.detach();
+    this.#detach();
     // Errors are made only when a write waits for them: a TypeError with its
     // stack is a measurable part of a short-lived connection's cost.
     if (this.#pending !== null) this.#failPending(notWritable());
@@ -191,7 +209,7 @@ export class BunTransport implements PushTransport, LinkTarget {
     // Core has stopped reading; the TLS socket takes the connection over.
     this.#released = true;
     this.#events = null;
-    this.#socket.data.detach();
+    this.#detach();
     const server = this.#serverTls;
     const link = new Link(true, null, server === null || server.requestCert);
     try {
@@ -212,6 +230,12 @@ export class BunTransport implements PushTransport, LinkTarget {
       return Promise.reject(error);
     }
     return link.whenReady(cancellation).then((secure) => new BunTransport(secure));
+  }
+
+  /** Stops the socket's Link routing to us; with no Link, `#released` already silences our handlers. */
+  #detach(): void {
+    const state = this.#socket.data;
+    if (state instanceof Link) state.detach();
   }
 
   /** Why a write found the socket closed: a reset, unless the close was graceful. */

@@ -38,6 +38,8 @@ export class PushReadSide implements ReadSide {
   readonly #highWaterMark: number;
   /** BYOB reads: copy into the view and respond() (true), or enqueue (false). */
   readonly #respond: boolean;
+  /** The transport vouches that its chunks own their whole ArrayBuffer (PushTransport). */
+  #chunksOwned = false;
 
   constructor(highWaterMark: number, respondToByob: boolean) {
     this.#highWaterMark = highWaterMark;
@@ -86,6 +88,7 @@ export class PushReadSide implements ReadSide {
 
   attach(transport: Transport): void {
     this.#transport = transport as PushTransport;
+    this.#chunksOwned = this.#transport.chunksOwnTheirBuffer === true;
     if (this.#paused) this.#transport.pause();
   }
 
@@ -180,7 +183,13 @@ export class PushReadSide implements ReadSide {
    */
   #hand(chunk: Uint8Array, byob: ByobRequest | null, fit: number, borrowed: boolean): void {
     if (byob === null) {
-      this.#controller!.enqueue(borrowed ? copied(chunk) : owned(chunk));
+      this.#controller!.enqueue(
+        borrowed
+          ? copied(chunk)
+          : this.#chunksOwned
+            ? (chunk as Uint8Array<ArrayBuffer>)
+            : owned(chunk),
+      );
       return;
     }
     byob.view.set(fit === chunk.byteLength ? chunk : chunk.subarray(0, fit));

@@ -71,6 +71,13 @@ interface TransportBase {
 /** Node and Bun style: the runtime calls us with data; core paces it with pause/resume. */
 export interface PushTransport extends TransportBase {
   readonly kind: "push";
+  /**
+   * True when every chunk given to `data` (not borrowed) spans its whole
+   * ArrayBuffer, so core can enqueue it without checking `chunk.buffer`: on
+   * Bun the first read of a chunk's `.buffer` costs ~25 µs per 480 KB chunk
+   * (apps/bench FINDINGS.md, change 40). Absent: core checks each chunk.
+   */
+  readonly chunksOwnTheirBuffer?: boolean;
   pause(): void;
   resume(): void;
 }

@@ -94,7 +94,14 @@ const NATIVE: Record<string, string> = {
   bun: "Bun.listen socket handlers",
 };
 /** Where the bare web-streams floor runs (entry.ts): where it tells ours from the interface. */
-const BARE = new Set(["node20:accept", "node20:echo", "deno:accept", "deno:echo", "bun:accept"]);
+const BARE = new Set([
+  "node20:accept",
+  "node20:echo",
+  "deno:accept",
+  "deno:echo",
+  "bun:accept",
+  "bun:echo",
+]);
 /** Bounds for one measurement and for a server to start, generous for a loaded 2-core machine. */
 const MEASURE_TIMEOUT_MS = 180_000;
 const START_TIMEOUT_MS = 60_000;

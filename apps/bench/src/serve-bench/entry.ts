@@ -24,20 +24,24 @@ interface DenoConn {
   close(): void;
 }
 declare const Bun: {
-  listen(options: { hostname: string; port: number; socket: BunHandlers }): { port: number };
+  listen<Data>(options: { hostname: string; port: number; socket: BunHandlers<Data> }): {
+    port: number;
+  };
 };
-interface BunSock {
+interface BunSock<Data> {
   write(data: Uint8Array): number;
   end(): void;
   pause(): void;
   resume(): void;
-  data: { queue: Uint8Array[] };
+  data: Data;
 }
-interface BunHandlers {
-  open(s: BunSock): void;
-  data(s: BunSock, chunk: Uint8Array): void;
-  drain(s: BunSock): void;
-  close(s: BunSock): void;
+interface BunHandlers<Data> {
+  binaryType?: "uint8array";
+  open(s: BunSock<Data>): void;
+  data(s: BunSock<Data>, chunk: Uint8Array<ArrayBuffer>): void;
+  drain(s: BunSock<Data>): void;
+  end?(s: BunSock<Data>): void;
+  close(s: BunSock<Data>): void;
 }
 
 const HOST = "127.0.0.1";
@@ -229,7 +233,7 @@ async function denoBare(): Promise<void> {
  * pause while anything waits, as ours does, so the backlog stays one read deep.
  */
 function bunNative(): void {
-  const server = Bun.listen({
+  const server = Bun.listen<{ queue: Uint8Array[] }>({
     hostname: HOST,
     port: 0,
     socket: {
@@ -272,10 +276,100 @@ function bunNative(): void {
   ready(server.port);
 }
 
+/** One Bun socket of the bare echo: its stream's controller, and a write waiting for `drain`. */
+interface BunBareState {
+  controller: ReadableByteStreamController | null;
+  rest: Uint8Array | null;
+  written: (() => void) | null;
+}
+
+/**
+ * The floor of a streams-based echo on Bun: a byte stream fed by the `data`
+ * handler (reads paused while the stream has no room, resumed by `pull`)
+ * piped to a WritableStream over write(), which sends what the kernel did not
+ * take on `drain` — streams shaped like ours, with nothing else. Each chunk
+ * owns its ArrayBuffer (binaryType "uint8array"), so enqueue takes it as is.
+ */
+function bunBare(): void {
+  const server = Bun.listen<BunBareState>({
+    hostname: HOST,
+    port: 0,
+    socket: {
+      binaryType: "uint8array",
+      open(s) {
+        const state: BunBareState = { controller: null, rest: null, written: null };
+        s.data = state;
+        const readable = new ReadableStream(
+          {
+            type: "bytes",
+            start(controller) {
+              state.controller = controller;
+            },
+            pull() {
+              s.resume();
+            },
+          },
+          { highWaterMark: 64 * 1024 },
+        );
+        const writable = new WritableStream<Uint8Array>({
+          write(chunk) {
+            const written = s.write(chunk);
+            if (written === chunk.byteLength) return;
+            if (written < 0) throw new Error("closed");
+            return new Promise<void>((resolve) => {
+              state.rest = chunk.subarray(written);
+              state.written = resolve;
+            });
+          },
+        });
+        readable
+          .pipeTo(writable)
+          .catch(() => {})
+          .finally(() => s.end());
+      },
+      data(s, chunk) {
+        const { controller } = s.data;
+        if (controller === null) return;
+        controller.enqueue(chunk);
+        if ((controller.desiredSize ?? 0) <= 0) s.pause();
+      },
+      drain(s) {
+        const state = s.data;
+        if (state.rest === null) return;
+        const written = s.write(state.rest);
+        if (written >= 0 && written < state.rest.byteLength) {
+          state.rest = state.rest.subarray(written);
+          return;
+        }
+        const resolve = state.written;
+        state.rest = null;
+        state.written = null;
+        resolve?.();
+      },
+      end(s) {
+        try {
+          s.data.controller?.close();
+        } catch {}
+      },
+      close(s) {
+        // A write still waiting will never drain: let the pipe finish.
+        const resolve = s.data.written;
+        s.data.rest = null;
+        s.data.written = null;
+        resolve?.();
+        try {
+          s.data.controller?.close();
+        } catch {}
+      },
+    },
+  });
+  ready(server.port);
+}
+
 if (candidate === "ours") await ours();
 else if (candidate === "bare" && workload === "echo") {
-  if (runtime === "bun") throw new Error("the bare echo runs on Node and Deno");
-  if (runtime === "deno") await denoBare();
+  if (runtime === "bun") bunBare();
+  else if (runtime === "deno") await denoBare();
   else await nodeBare();
 } else if (runtime === "node") await nodeNative();
 else if (runtime === "deno") await denoNative();

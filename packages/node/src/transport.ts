@@ -25,6 +25,9 @@ interface Settle {
 
 const NO_ENDPOINT: Endpoint = { address: "", port: 0 };
 
+/** An accepted socket is ready at once (see `accepted`): nothing waits on it. */
+const ACCEPTED: Settle = { resolve() {}, reject() {} };
+
 /**
  * A node:net or node:tls socket as a core transport, from the connection
  * attempt on. The socket is opened with `allowHalfOpen: true` so Node never
@@ -46,7 +49,8 @@ export class NodeTransport implements PushTransport {
   #knownLocal: Endpoint | null = null;
   alpn: string | null = null;
   readonly #socket: NetSocket;
-  readonly #readyEvent: ReadyEvent;
+  /** null for an accepted socket, connected already: no event to wait for. */
+  readonly #readyEvent: ReadyEvent | null;
   /** Reads come through `onread` (shared-read-buffer.ts), not 'data' events. */
   readonly #onread: boolean;
   /** Asked of Node (getpeername) only when core wants it: see `remote`. */
@@ -114,24 +118,20 @@ export class NodeTransport implements PushTransport {
     serverUpgrade: ServerUpgrade | null,
     local: Endpoint | null = null,
   ): Transport {
-    let transport: Transport | null = null;
     // Accepted sockets read through Node's own buffers: `onread` can only be
-    // given to a socket Node creates for net.connect().
-    const ready = new NodeTransport(socket, "connect", NEVER_CANCELLED, false, {
-      resolve(t: Transport) {
-        transport = t;
-      },
-      reject() {},
-    });
+    // given to a socket Node creates for net.connect(). No 'connect' listener:
+    // adding one and removing it at once made each connection pay an on(),
+    // an off() and the `delete` that off() does on the socket's listener map.
+    const ready = new NodeTransport(socket, null, NEVER_CANCELLED, false, ACCEPTED);
     ready.#serverUpgrade = serverUpgrade;
     ready.#knownLocal = local;
     ready.#onReady();
-    return transport ?? ready;
+    return ready;
   }
 
   private constructor(
     socket: NetSocket,
-    readyEvent: ReadyEvent,
+    readyEvent: ReadyEvent | null,
     cancellation: Cancellation,
     onread: boolean,
     settle: Settle,
@@ -182,7 +182,7 @@ export class NodeTransport implements PushTransport {
       this.#fail(cancellation.reason);
       return;
     }
-    socket.on(readyEvent, listeners.ready);
+    if (readyEvent !== null) socket.on(readyEvent, listeners.ready);
     socket.on("close", listeners.close);
     cancellation.onCancel(listeners.cancel);
   }
@@ -192,7 +192,7 @@ export class NodeTransport implements PushTransport {
     if (settle === null) return;
     this.#settle = null;
     const socket = this.#socket;
-    socket.off(this.#readyEvent, this.#listeners.ready);
+    if (this.#readyEvent !== null) socket.off(this.#readyEvent, this.#listeners.ready);
     this.#cancellation?.offCancel(this.#listeners.cancel);
     this.#cancellation = null;
     this.local = this.#knownLocal ?? {

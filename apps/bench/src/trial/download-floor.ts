@@ -28,6 +28,7 @@
 import { bareStreams } from "./bare.js";
 import { type Candidate, mbPerSecond, now, type WorkloadContext, warmup } from "./harness.js";
 import type { Sample } from "./protocol.js";
+import { readDownload } from "./read-loop.js";
 
 /** A connection whose runtime calls us with data (Node, Bun). */
 export interface PushConnection {
@@ -180,27 +181,7 @@ async function downloadOnce(
   ctx?.mark("start");
   const start = now();
   await conn.write(encoder.encode(`${bytes}\n`));
-  let got = 0;
-  let chunks = 0;
-  if (mode === "default") {
-    const reader = readable.getReader();
-    while (got < bytes) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      got += value.byteLength;
-      chunks++;
-    }
-  } else {
-    const reader = readable.getReader({ mode: "byob" });
-    let buffer = new ArrayBuffer(READ_BYTES);
-    while (got < bytes) {
-      const { value, done } = await reader.read(new Uint8Array(buffer));
-      if (done || value === undefined) break;
-      got += value.byteLength;
-      chunks++;
-      buffer = value.buffer as ArrayBuffer;
-    }
-  }
+  const { got, chunks } = await readDownload(readable, bytes, mode);
   const ms = now() - start;
   ctx?.mark("end");
   conn.close();

@@ -23,6 +23,7 @@ import {
   STARTTLS_GREETING,
   STARTTLS_PROBE,
 } from "./protocol.js";
+import { readDownload } from "./read-loop.js";
 
 /** The part of the Socket interface the workloads use; both libraries fit it. */
 export interface WebSocketLike {
@@ -103,28 +104,7 @@ export function webCandidate(lib: WebCandidateOptions): Candidate {
     ctx?.mark("start");
     const start = now();
     await writer.write(encoder.encode(`${bytes}\n`));
-    let got = 0;
-    let chunks = 0;
-    if (mode === "default") {
-      const reader = socket.readable.getReader();
-      while (got < bytes) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        got += value.byteLength;
-        chunks++;
-      }
-    } else {
-      const reader = socket.readable.getReader({ mode: "byob" });
-      let buffer = new ArrayBuffer(64 * 1024);
-      while (got < bytes) {
-        const { value, done } = await reader.read(new Uint8Array(buffer));
-        if (done || value === undefined) break;
-        got += value.byteLength;
-        chunks++;
-        // The read transferred our buffer into `value`: take it back for the next read.
-        buffer = value.buffer as ArrayBuffer;
-      }
-    }
+    const { got, chunks } = await readDownload(socket.readable, bytes, mode);
     const elapsed = now() - start;
     ctx?.mark("end");
     await socket.close();

@@ -22,6 +22,7 @@ import {
   STARTTLS_GREETING,
   STARTTLS_PROBE,
 } from "./protocol.js";
+import type { UploadConnection } from "./upload-floor.js";
 
 /** What a socket does with its events; swapped as a workload moves on. */
 interface State {
@@ -225,6 +226,60 @@ export async function bunDownload(port: number, tls: boolean): Promise<PushConne
     pause: () => socket.pause(),
     resume: () => socket.resume(),
     write: (bytes) => void socket.write(bytes),
+    close: () => {
+      socket.data.fail = noop;
+      socket.end();
+    },
+  };
+}
+
+/**
+ * The connection under the upload floor (upload-floor.ts): `socket.write`
+ * returns the bytes Bun took, the rest goes out on `drain`, as ours writes.
+ */
+export async function bunUpload(port: number): Promise<UploadConnection> {
+  const socket = await open(port, false);
+  let rest: Uint8Array | null = null;
+  let wrote = noop;
+  let failWrite: (error: Error) => void = noop;
+  const reply = new Promise<string>((resolve, reject) => {
+    let text = "";
+    const decoder = new TextDecoder();
+    socket.data.data = (data) => {
+      text += decoder.decode(data, { stream: true });
+      if (text.includes("\n")) resolve(text);
+    };
+    socket.data.fail = (error) => {
+      reject(error);
+      failWrite(error);
+    };
+  });
+  // Observed by reply() once the writes are done; a failure before then also fails the write.
+  reply.catch(noop);
+  socket.data.drain = () => {
+    if (rest === null) return;
+    const n = socket.write(rest);
+    if (n < 0) return failWrite(new Error("the socket is closed"));
+    if (n < rest.byteLength) rest = rest.subarray(n);
+    else {
+      rest = null;
+      wrote();
+    }
+  };
+  return {
+    write: (bytes) => {
+      const n = socket.write(bytes);
+      if (n === bytes.byteLength) return;
+      if (n < 0) throw new Error("the socket is closed");
+      return new Promise((resolve, reject) => {
+        rest = bytes.subarray(n);
+        wrote = resolve;
+        failWrite = reject;
+      });
+    },
+    // Half-close: Bun's end() would close both directions (research/runtimes.md).
+    closeWrite: () => (socket as unknown as { shutdown(): void }).shutdown(),
+    reply: () => reply,
     close: () => {
       socket.data.fail = noop;
       socket.end();

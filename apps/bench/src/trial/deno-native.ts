@@ -27,6 +27,7 @@ import {
   STARTTLS_GREETING,
   STARTTLS_PROBE,
 } from "./protocol.js";
+import type { UploadConnection } from "./upload-floor.js";
 
 interface Conn {
   read(p: Uint8Array): Promise<number | null>;
@@ -130,6 +131,26 @@ export async function denoDownload(port: number, tls: boolean): Promise<PullConn
     kind: "pull",
     read: (view) => conn.read(view),
     write: (bytes) => writeAll(conn, bytes),
+    close: () => close(conn),
+  };
+}
+
+/** The connection under the upload floor (upload-floor.ts): a `conn.write` loop, as native writes. */
+export async function denoUpload(port: number): Promise<UploadConnection> {
+  const conn = await connectPlain(port);
+  return {
+    write: (bytes) => writeAll(conn, bytes),
+    closeWrite: () => conn.closeWrite(),
+    reply: async () => {
+      const buffer = new Uint8Array(64);
+      let text = "";
+      while (!text.includes("\n")) {
+        const n = await conn.read(buffer);
+        if (n === null) break;
+        text += decoder.decode(buffer.subarray(0, n), { stream: true });
+      }
+      return text;
+    },
     close: () => close(conn),
   };
 }

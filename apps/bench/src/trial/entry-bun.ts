@@ -3,11 +3,12 @@
  * `@sockets/connect` resolves through its `bun` export condition.
  */
 import { bareStreams } from "./bare.js";
-import { bunChurn, bunDownload, bunNative } from "./bun-native.js";
+import { bunChurn, bunDownload, bunNative, bunUpload } from "./bun-native.js";
 import { churnFloor } from "./churn-floor.js";
 import { downloadFloor } from "./download-floor.js";
 import { type Candidate, type RuntimeHooks, runTrial } from "./harness.js";
 import type { TrialConfig } from "./protocol.js";
+import { uploadFloor } from "./upload-floor.js";
 import { type ConnectLike, webCandidate } from "./web.js";
 
 const Bun = (globalThis as unknown as { Bun: { gc(force: boolean): void } }).Bun;
@@ -18,6 +19,7 @@ const candidates: Record<string, () => Promise<Candidate>> = {
     ...bareStreams,
     churn: churnFloor(bunChurn),
     ...downloadFloor(bunDownload),
+    ...uploadFloor(bunUpload),
   }),
   ours: async () => {
     const { connect } = await import("@sockets/connect");

@@ -6,10 +6,11 @@
  */
 import { bareStreams } from "./bare.js";
 import { churnFloor } from "./churn-floor.js";
-import { denoChurn, denoDownload, denoNative } from "./deno-native.js";
+import { denoChurn, denoDownload, denoNative, denoUpload } from "./deno-native.js";
 import { downloadFloor } from "./download-floor.js";
 import { type Candidate, type RuntimeHooks, runTrial } from "./harness.js";
 import type { TrialConfig } from "./protocol.js";
+import { uploadFloor } from "./upload-floor.js";
 import { type ConnectLike, webCandidate } from "./web.js";
 
 interface DenoProcess {
@@ -25,6 +26,7 @@ const candidates: Record<string, () => Promise<Candidate>> = {
     ...bareStreams,
     churn: churnFloor(denoChurn),
     ...downloadFloor(denoDownload),
+    ...uploadFloor(denoUpload),
   }),
   ours: async () => {
     const { connect } = await import("@sockets/connect");

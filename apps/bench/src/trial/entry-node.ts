@@ -8,8 +8,9 @@ import { bareStreams } from "./bare.js";
 import { churnFloor } from "./churn-floor.js";
 import { downloadFloor } from "./download-floor.js";
 import { type Candidate, type RuntimeHooks, runTrial } from "./harness.js";
-import { nodeChurn, nodeDownload, nodeNative } from "./node-native.js";
+import { nodeChurn, nodeDownload, nodeNative, nodeUpload } from "./node-native.js";
 import type { TrialConfig } from "./protocol.js";
+import { uploadFloor } from "./upload-floor.js";
 import { type ConnectLike, type WebSocketLike, webCandidate } from "./web.js";
 
 const candidates: Record<string, () => Promise<Candidate>> = {
@@ -18,6 +19,7 @@ const candidates: Record<string, () => Promise<Candidate>> = {
     ...bareStreams,
     churn: churnFloor(nodeChurn),
     ...downloadFloor(nodeDownload),
+    ...uploadFloor(nodeUpload),
   }),
   ours: async () => {
     const { connect } = await import("@sockets/connect");

@@ -24,6 +24,7 @@ import {
   STARTTLS_GREETING,
   STARTTLS_PROBE,
 } from "./protocol.js";
+import type { UploadConnection } from "./upload-floor.js";
 
 let sharedContext: SecureContext | undefined;
 /** The default trust store (with NODE_EXTRA_CA_CERTS), built once for every connection. */
@@ -160,6 +161,43 @@ export async function nodeDownload(port: number, tls: boolean): Promise<PushConn
     pause: () => socket.pause(),
     resume: () => socket.resume(),
     write: (bytes) => void socket.write(bytes),
+    close: () => socket.destroy(),
+  };
+}
+
+/**
+ * The connection under the upload floor (upload-floor.ts): `socket.write`,
+ * waiting for 'drain' when Node's buffer is over its mark, as ours writes.
+ */
+export async function nodeUpload(port: number): Promise<UploadConnection> {
+  const socket = await connectPlain(port);
+  let failWrite: ((error: Error) => void) | null = null;
+  const reply = new Promise<string>((resolve, reject) => {
+    let text = "";
+    socket.on("data", (data: Buffer) => {
+      text += data.toString("latin1");
+      if (text.includes("\n")) resolve(text);
+    });
+    failOn(socket, (error) => {
+      reject(error);
+      failWrite?.(error);
+    });
+  });
+  // Observed by reply() once the writes are done; a failure before then also fails the write.
+  reply.catch(() => {});
+  return {
+    write: (bytes) => {
+      if (socket.write(bytes)) return;
+      return new Promise((resolve, reject) => {
+        failWrite = reject;
+        socket.once("drain", () => {
+          failWrite = null;
+          resolve();
+        });
+      });
+    },
+    closeWrite: () => new Promise((resolve) => socket.end(resolve)),
+    reply: () => reply,
     close: () => socket.destroy(),
   };
 }

@@ -24,6 +24,7 @@ import {
   STARTTLS_PROBE,
 } from "./protocol.js";
 import { readDownload } from "./read-loop.js";
+import { writeUpload } from "./write-loop.js";
 
 /** The part of the Socket interface the workloads use; both libraries fit it. */
 export interface WebSocketLike {
@@ -135,15 +136,11 @@ export function webCandidate(lib: WebCandidateOptions): Candidate {
     const chunk = new Uint8Array(chunkBytes).fill(0x5a);
     ctx?.mark("start");
     const start = now();
-    for (let sent = 0; sent < bytes; sent += chunkBytes) {
-      await writer.write(chunk);
-    }
-    await writer.close();
+    const total = await writeUpload(writer, chunk, bytes);
     const reply = await readLine(reader);
     const elapsed = now() - start;
     ctx?.mark("end");
     await socket.close();
-    const total = Math.ceil(bytes / chunkBytes) * chunkBytes;
     if (Number(reply) !== total) throw new Error(`the server received ${reply} of ${total} bytes`);
     return { ms: elapsed, total };
   }

@@ -148,7 +148,7 @@ function record(
     if (outcome.clientCpu !== null) c.clientCpu.push(outcome.clientCpu);
     // Client CPU µs per MiB moved (a core's share × µs per MiB at this
     // rate): steadier than the rate while other work shares the machine.
-    // The bare candidate reports MB/s only for its download floors on a socket.
+    // The bare candidate reports MB/s only for its download and upload floors on a socket.
     const rate =
       info.unit === "MB/s" && (candidate.id !== "bare" || outcome.sample.extra?.onSocket);
     if (outcome.clientCpu !== null && rate && outcome.sample.value > 0) {
@@ -158,7 +158,7 @@ function record(
     if (outcome.serverCpu !== null) c.serverCpu.push(outcome.serverCpu);
     // The bare web-streams measurement reports a cost per unit, not the
     // workload's value; churn's floor is a rate of real connections, and
-    // download floors on a real socket (extra.onSocket) report the workload's rate.
+    // download and upload floors on a real socket (extra.onSocket) report the workload's rate.
     const unit =
       candidate.id !== "bare" || workload === "churn" || outcome.sample.extra?.onSocket
         ? info.unit

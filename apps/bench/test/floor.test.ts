@@ -55,6 +55,20 @@ describe("the download floor in the report", () => {
     expect(floor(cells(native, bare), key, runtime, "download")).toBeCloseTo(1 / 1.1, 2);
   });
 
+  it("takes the upload floor from the socket-measured rate too, with the synthetic one alongside", () => {
+    // Native uploads report no chunk size: 64 KiB writes at 1000 MB/s are 65.5 µs each.
+    const nativeUpload = cell("native", [1000, 2000, 1000], [0, 1, 2]);
+    const bare = cell("bare", [700, 1900, 950], [0, 1, 2], {
+      onSocket: [1, 1, 1],
+      syntheticUs: [6.5536, 6.5536, 6.5536],
+    });
+    expect(floor(cells(nativeUpload, bare), key, runtime, "upload")).toBeCloseTo(0.95, 12);
+    expect(syntheticFloor(nativeUpload, bare, runtime, "upload")).toBeCloseTo(1 / 1.1, 2);
+    // Without the mark, the same samples are read as the synthetic µs per write.
+    const synthetic = cell("bare", [6.5536, 6.5536, 6.5536], [0, 1, 2]);
+    expect(floor(cells(nativeUpload, synthetic), key, runtime, "upload")).toBeCloseTo(1 / 1.1, 2);
+  });
+
   it("compares client CPU per MiB by repetition, ignoring windows with no CPU tick", () => {
     const base = cell("native", [1, 1, 1], [0, 1, 2], { cpuUsPerMiB: [400, 500, 0] });
     const bare = cell("bare", [1, 1, 1], [0, 1, 2], { cpuUsPerMiB: [500, 500, 300] });

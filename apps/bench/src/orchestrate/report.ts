@@ -117,8 +117,8 @@ const targetText = (info: WorkloadInfo): string =>
 /**
  * The best ratio to native a library built on web streams can reach here.
  * Where the bare candidate ran on a real socket it is measured: for the
- * downloads (src/trial/download-floor.ts) the bare rate ÷ native's of the
- * same repetition, like ours; for churn the ratio within the floor's own
+ * downloads and the upload (src/trial/download-floor.ts, upload-floor.ts)
+ * the bare rate ÷ native's of the same repetition, like ours; for churn the ratio within the floor's own
  * process (src/trial/churn-floor.ts). Elsewhere it is synthetic: the native cost
  * per unit plus the bare web-streams cost per unit (src/trial/bare.ts),
  * against the native cost alone.
@@ -148,7 +148,7 @@ export function floor(
   return syntheticFloor(native, bare, runtime, w);
 }
 
-/** True where the bare candidate measured this workload on a real socket (download-floor.ts). */
+/** True where the bare candidate measured this workload on a real socket (download-floor.ts, upload-floor.ts). */
 export function onSocket(bare: Cell): boolean {
   return (bare.extras.onSocket?.length ?? 0) > 0;
 }
@@ -630,7 +630,7 @@ ${markdownTable(rowsFor(cells, runtimes, key))}
 
 What the streams alone cost on each runtime, measured with no socket (src/trial/bare.ts): a \`type: "bytes"\` ReadableStream with highWaterMark 0 and a WritableStream passing the same chunks, reads and writes as the socket workloads. The floor adds that cost to the native cost per unit; a target beyond the floor cannot be met by any implementation of the spec's stream interface on that runtime. Churn's floor is measured on real connections instead (src/trial/churn-floor.ts): the native connect and close plus a byte ReadableStream and a WritableStream per connection, an \`opened\`-like promise resolved with both addresses, and both streams closed; its cost column is µs per connection above native. It runs interleaved with a native loop in the same process, and the floor is the ratio between the two (across processes, churn rates swung as much as the rows they bound). Since a Socket may make its streams on first access, the same loop without the streams is given next to it.
 
-The download rows (default reader, BYOB reader, TLS) are **measured on a real socket** instead (src/trial/download-floor.ts, marked "on a socket"): the runtime's native connection with only a byte ReadableStream around it, fed as our backend feeds it there, read by the same loop as ours from the same server, as one more candidate in the same rotation and repetitions; the floor is its rate ÷ native's of the same repetition, and the synthetic estimate is given next to it. The other rows are still synthetic. The last column is client CPU per MiB of native, the measured floor and ours, and their ratios to native by CPU (native's CPU per MiB ÷ theirs).
+The download rows (default reader, BYOB reader, TLS) are **measured on a real socket** instead (src/trial/download-floor.ts, marked "on a socket"): the runtime's native connection with only a byte ReadableStream around it, fed as our backend feeds it there, read by the same loop as ours from the same server, as one more candidate in the same rotation and repetitions; the floor is its rate ÷ native's of the same repetition, and the synthetic estimate is given next to it. The upload row is measured the same way (src/trial/upload-floor.ts): the native connection with only a WritableStream whose sink is the native write, written by the same loop as ours to the same sink. The other rows are still synthetic. The last column is client CPU per MiB of native, the measured floor and ours, and their ratios to native by CPU (native's CPU per MiB ÷ theirs).
 
 The runtime column says how our backend feeds its readable there: "push" (Node, Bun: chunks from the runtime's events go to the read that waits: enqueued for a default read; for a BYOB read copied into the view and answered with respond() on Node, enqueued for the stream to copy on Bun, whichever the runtime does faster), "pull" (Deno: the transport reads into the reader's view; a default read needs fresh memory for each chunk: a byte stream's enqueue transfers the chunk's whole buffer), or "native-streams" (workerd: the native API already is web streams, so it has no floor above it).
 

@@ -19,6 +19,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { exitAfterOutput } from "@sockets/conformance/exit";
 import { buildPackages, createScratchProject } from "@sockets/conformance/scratch";
 import { createTestPki } from "@sockets/conformance/servers";
 import { runSubprocess } from "@sockets/conformance/workerd";
@@ -206,4 +207,4 @@ try {
 } finally {
   await cleanUp();
 }
-process.exit(code);
+exitAfterOutput(code);

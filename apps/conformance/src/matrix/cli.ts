@@ -29,6 +29,7 @@ import { runSubprocess } from "../runner/subprocess.js";
 import { createTestPki, startServers } from "../servers/index.js";
 import { cases } from "../suite/index.js";
 import { formatMarkdownWithBiome } from "./biome.js";
+import { exitAfterOutput } from "./exit.js";
 import { loadGaps } from "./gaps.js";
 import {
   type Cell,
@@ -290,10 +291,10 @@ function indent(text: string): string {
 }
 
 main().then(
-  (code) => process.exit(code),
+  (code) => exitAfterOutput(code),
   (error: unknown) => {
     console.error(error instanceof Error ? (error.stack ?? error.message) : error);
     console.log("0 passed, 1 failed");
-    process.exit(1);
+    exitAfterOutput(1);
   },
 );

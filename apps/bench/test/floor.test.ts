@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { type Cell, cpuRatio, floor, syntheticFloor } from "../src/orchestrate/report.js";
+import { workloadInfo } from "../src/orchestrate/plan.js";
+import {
+  type Cell,
+  cpuRatio,
+  floor,
+  oursOverFloor,
+  overFloor,
+  syntheticFloor,
+} from "../src/orchestrate/report.js";
 import type { CandidateId, RuntimeDef } from "../src/orchestrate/runtimes.js";
 
 function cell(
@@ -74,5 +82,29 @@ describe("the download floor in the report", () => {
     const bare = cell("bare", [1, 1, 1], [0, 1, 2], { cpuUsPerMiB: [500, 500, 300] });
     expect(cpuRatio(bare, base)).toBeCloseTo(0.9, 12);
     expect(Number.isNaN(cpuRatio(cell("bare", [1], [0]), base))).toBe(true);
+  });
+});
+
+describe("ours ÷ floor in the report", () => {
+  const info = workloadInfo("download");
+  const native = cell("native", [1000, 1000, 1000], [0, 1, 2]);
+
+  it("pairs ours with the socket floor of the same repetition", () => {
+    // Repetition 0 was a slow spell for both ours and the floor: ours ÷ floor
+    // of each repetition is 1.0, 1.0, 0.7 (median 1.0), where dividing the
+    // medians (ours ÷ native 0.9, floor ÷ native 1.0) gives 0.9.
+    const ours = cell("ours", [900, 1000, 700], [0, 1, 2]);
+    const bare = cell("bare", [900, 1000, 1000], [0, 1, 2], { onSocket: [1, 1, 1] });
+    const f = floor(cells(native, bare), key, runtime, "download")!;
+    expect(f).toBeCloseTo(1, 12);
+    expect(overFloor(info, 0.9, f)).toBeCloseTo(0.9, 12);
+    expect(oursOverFloor(info, ours, native, bare, f)).toBeCloseTo(1, 12);
+  });
+
+  it("divides by the synthetic floor where the floor had no socket", () => {
+    const ours = cell("ours", [900, 900, 900], [0, 1, 2]);
+    const bare = cell("bare", [6.5536, 6.5536, 6.5536], [0, 1, 2]);
+    const f = floor(cells(native, bare), key, runtime, "download")!;
+    expect(oursOverFloor(info, ours, native, bare, f)).toBeCloseTo(0.9 / f, 12);
   });
 });

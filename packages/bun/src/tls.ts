@@ -1,4 +1,4 @@
-import * as nodeTls from "node:tls";
+import type * as NodeTls from "node:tls";
 import type { TlsSettings } from "@sockets/core/backend";
 import type { BunTlsOptions } from "./bun-api.js";
 
@@ -15,6 +15,12 @@ const encoder = new TextEncoder();
 let defaultRoots: readonly string[] | undefined;
 function roots(): readonly string[] {
   if (defaultRoots === undefined) {
+    // Loaded here, on the first connection that brings its own CA, not at
+    // import: in Bun node:tls pulls in node:net, streams and events, which
+    // made importing this backend cost ~560 KB more heap (bun:jsc heapStats)
+    // and ~30 ms more start-up (Bun 1.4.5; apps/bench FINDINGS.md).
+    // https://nodejs.org/api/process.html#processgetbuiltinmoduleid (Bun implements it)
+    const nodeTls = process.getBuiltinModule("node:tls") as typeof NodeTls;
     const { getCACertificates } = nodeTls as {
       getCACertificates?: (type: "default") => string[];
     };

@@ -1,4 +1,5 @@
 import {
+  type AcceptedConnection,
   type Cancellation,
   type Endpoint,
   type PushTransport,
@@ -50,7 +51,7 @@ export type SocketState = Link | BunTransport;
  * `allowHalfOpen: true` so Bun never closes our side on the peer's FIN; core
  * implements the spec's `allowHalfOpen: false`.
  */
-export class BunTransport implements PushTransport, LinkTarget {
+export class BunTransport implements PushTransport, LinkTarget, AcceptedConnection {
   readonly kind = "push";
   /**
    * Plain TCP chunks from Bun each own their whole ArrayBuffer (binaryType
@@ -106,6 +107,19 @@ export class BunTransport implements PushTransport, LinkTarget {
     const socket = this.#socket;
     this.#remote ??= { address: socket.remoteAddress, port: socket.remotePort };
     return this.#remote;
+  }
+
+  /** As an AcceptedConnection (a listener's, server.ts): its transport is this object. */
+  get transport(): this {
+    return this;
+  }
+
+  /**
+   * As an AcceptedConnection: SO_LINGER 0, then close, so the peer sees a
+   * reset. On the raw socket, even after a TLS upgrade took it over.
+   */
+  reset(): void {
+    this.#socket.terminate();
   }
 
   listen(events: TransportEvents): void {

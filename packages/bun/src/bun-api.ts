@@ -17,6 +17,8 @@ export interface BunSocket<Data> {
   shutdown(halfClose?: boolean): void;
   /** Closes the whole socket, even with `allowHalfOpen` (not a half-close). */
   end(): void;
+  /** Closes the whole socket like `end()`, without its flush (and, on TLS, without close_notify). */
+  close(): void;
   /** SO_LINGER 0 and close: the peer sees a reset. */
   terminate(): void;
   pause(): void;

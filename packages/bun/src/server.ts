@@ -1,5 +1,4 @@
 import {
-  type AcceptedConnection,
   type Endpoint,
   type Listener,
   type ListenerEvents,
@@ -66,7 +65,7 @@ export function listenBun(
           socket.data = link;
           link.onOpen(socket as BunSocket<Link>);
           link.whenReady(NEVER_CANCELLED).then(
-            (ready) => events.accept(acceptedConnection(ready, null, localOf(ready), true)),
+            (ready) => events.accept(new BunTransport(ready, null, localOf(ready), true)),
             (error: unknown) => events.error(error),
           );
         },
@@ -76,9 +75,11 @@ export function listenBun(
         // native handler would act, without a promise and a microtask hop per
         // connection (FINDINGS.md, Servers). core listens on the transport
         // before `accept` returns (it attaches an accepted connection at once).
-        const connection = acceptedConnection(socket, tls, localOf(socket), false);
-        socket.data = connection.transport as BunTransport;
-        events.accept(connection);
+        // The transport is its own AcceptedConnection (transport.ts): one
+        // object per connection, not a wrapper and a `reset` closure as well.
+        const transport = new BunTransport(socket, tls, localOf(socket), false);
+        socket.data = transport;
+        events.accept(transport);
       });
   /** Our end of an accepted connection: the listener's own address, unless it is a wildcard. */
   let localOf = (socket: BunSocket<SocketState>): Endpoint => ({
@@ -113,22 +114,6 @@ export function listenBun(
   } catch (error) {
     return Promise.reject(error);
   }
-}
-
-function acceptedConnection(
-  socket: BunSocket<SocketState>,
-  serverTls: BunServerTlsOptions | null,
-  local: Endpoint,
-  secure: boolean,
-): AcceptedConnection {
-  return {
-    transport: new BunTransport(socket, serverTls, local, secure),
-    // SO_LINGER 0, then close: the peer sees a reset. A method, not an arrow
-    // property: the build's keepNames would wrap a named arrow per connection.
-    reset() {
-      socket.terminate();
-    },
-  };
 }
 
 function bunServerTls(tls: ServerTlsSettings): BunServerTlsOptions {

@@ -1,4 +1,5 @@
 import {
+  type AcceptedConnection,
   type Cancellation,
   type Endpoint,
   type PushTransport,
@@ -50,7 +51,7 @@ export type SocketState = Link | BunTransport;
  * `allowHalfOpen: true` so Bun never closes our side on the peer's FIN; core
  * implements the spec's `allowHalfOpen: false`.
  */
-export class BunTransport implements PushTransport, LinkTarget {
+export class BunTransport implements PushTransport, LinkTarget, AcceptedConnection {
   readonly kind = "push";
   /**
    * Plain TCP chunks from Bun each own their whole ArrayBuffer (binaryType
@@ -69,6 +70,8 @@ export class BunTransport implements PushTransport, LinkTarget {
   #released = false;
   /** Set on a listener's accepted sockets: upgrade() serves the handshake with the listener's keypair. */
   readonly #serverTls: BunServerTlsOptions | null;
+  /** TLS, or not known to be plain TCP: closed with end(), which sends close_notify. */
+  readonly #secure: boolean;
   /** The peer's FIN arrived, or we sent ours: a close without an error is then graceful. */
   #finSeen = false;
   #shutDown = false;
@@ -88,6 +91,7 @@ export class BunTransport implements PushTransport, LinkTarget {
     this.#socket = socket;
     this.#serverTls = serverTls;
     this.local = local ?? { address: socket.localAddress, port: socket.localPort };
+    this.#secure = secure;
     this.chunksOwnTheirBuffer = !secure;
     const alpn = secure ? socket.alpnProtocol : null;
     this.alpn = typeof alpn === "string" && alpn !== "" ? alpn : null;
@@ -103,6 +107,19 @@ export class BunTransport implements PushTransport, LinkTarget {
     const socket = this.#socket;
     this.#remote ??= { address: socket.remoteAddress, port: socket.remotePort };
     return this.#remote;
+  }
+
+  /** As an AcceptedConnection (a listener's, server.ts): its transport is this object. */
+  get transport(): this {
+    return this;
+  }
+
+  /**
+   * As an AcceptedConnection: SO_LINGER 0, then close, so the peer sees a
+   * reset. On the raw socket, even after a TLS upgrade took it over.
+   */
+  reset(): void {
+    this.#socket.terminate();
   }
 
   listen(events: TransportEvents): void {
@@ -182,10 +199,10 @@ export class BunTransport implements PushTransport, LinkTarget {
     this.#shutDown = true;
     if (this.#finSeen && this.#pending === null) {
       // Both directions are done once our FIN is out: core closes the socket
-      // right after. end() sends that FIN with the close, as a native
+      // right after. Closing sends that FIN with the close, as a native
       // handler's close does; shutdown() then end() costs three more
       // syscalls per connection (strace, Bun 1.4.5; FINDINGS.md, Servers).
-      this.#socket.end();
+      this.#close();
       return;
     }
     this.#socket.shutdown();
@@ -199,10 +216,25 @@ export class BunTransport implements PushTransport, LinkTarget {
     // Errors are made only when a write waits for them: a TypeError with its
     // stack is a measurable part of a short-lived connection's cost.
     if (this.#pending !== null) this.#failPending(notWritable());
-    // end() closes both directions at once (it runs the `close` handler
-    // synchronously for plain TCP; TLS sends close_notify first), like
-    // Node's destroy(). terminate() would reset the connection.
-    this.#socket.end();
+    // Both directions close at once (the `close` handler runs synchronously
+    // for plain TCP; TLS sends close_notify first), like Node's destroy().
+    // terminate() would reset the connection.
+    this.#close();
+  }
+
+  /**
+   * Closes both directions gracefully. TLS needs end() (close_notify). On
+   * plain TCP, Bun's end() is a flush and then the same close as close()
+   * (`end` and `close` in src/bun.js/api/bun/socket.zig, oven-sh/bun): that
+   * flush is one setsockopt(TCP_CORK, 0) per connection (strace, Bun 1.4.5)
+   * on a socket nothing corks (write() goes straight to send(); strace shows
+   * no TCP_CORK 1). What the kernel took is delivered either way, and `close`
+   * runs synchronously in both (measured: 4 MB the peer had not read yet at
+   * the close arrived whole).
+   */
+  #close(): void {
+    if (this.#secure) this.#socket.end();
+    else this.#socket.close();
   }
 
   upgrade(tls: TlsSettings, cancellation: Cancellation): Promise<Transport> {

@@ -1,7 +1,6 @@
 import { createServer, type Server as NetServer, type Socket as NetSocket } from "node:net";
 import { createServer as createTlsServer, type TLSSocket, type TlsOptions } from "node:tls";
 import {
-  type AcceptedConnection,
   type Cancellation,
   type Endpoint,
   type Listener,
@@ -26,7 +25,7 @@ export function listenNode(
   /** Set once listening, when the listener is bound to one address (see `knownLocal`). */
   let local: Endpoint | null = null;
   const accept = (socket: NetSocket, upgrade: ServerUpgrade | null) => {
-    events.accept(accepted(socket, upgrade, local));
+    events.accept(NodeTransport.accepted(socket, upgrade, local));
   };
   let server: NetServer;
   if (options.secureTransport === "on" && tls !== null) {
@@ -64,21 +63,6 @@ export function listenNode(
   });
 }
 
-function accepted(
-  socket: NetSocket,
-  upgrade: ServerUpgrade | null,
-  local: Endpoint | null,
-): AcceptedConnection {
-  return {
-    transport: NodeTransport.accepted(socket, upgrade, local),
-    // A method, not an arrow property: the build's keepNames would wrap a
-    // named arrow in a defineProperty call per connection.
-    reset() {
-      resetSocket(socket);
-    },
-  };
-}
-
 /**
  * Our end of every connection a listener bound to one IPv4 address (or to
  * IPv6 loopback) accepts is that address: no getsockname per connection. A
@@ -88,19 +72,6 @@ function knownLocal(hostname: string, port: number): Endpoint | null {
   return /^(?!0\.0\.0\.0$)\d{1,3}(\.\d{1,3}){3}$|^::1$/.test(hostname)
     ? { address: hostname, port }
     : null;
-}
-
-/**
- * A TCP RST where Node can send one: `resetAndDestroy()` (Node 18.3+) works
- * on a plain TCP handle only; a TLS socket's handle is a TLSWrap, which
- * throws ERR_INVALID_HANDLE_TYPE (https://nodejs.org/api/net.html#socketresetanddestroy).
- */
-function resetSocket(socket: NetSocket): void {
-  try {
-    socket.resetAndDestroy();
-  } catch {
-    socket.destroy();
-  }
 }
 
 function peerOf(socket: TLSSocket): string {

@@ -418,7 +418,10 @@ export class SocketImpl implements Socket {
   #endWriteSide(): void {
     if (this.#writeEnding) return;
     // Our side already sent FIN (writer.close()): both directions are done now.
-    if (this.#writeEnded) return this.#maybeFinish();
+    if (this.#writeEnded) {
+      this.#maybeFinish();
+      return;
+    }
     this.#writeEnding = true;
     // Every write is usually out already (a server that greeted and let the
     // client close): end now, with no async function, promise or microtask
@@ -433,11 +436,12 @@ export class SocketImpl implements Socket {
     if (transport === null || this.#state !== "open") return;
     // Both directions are done once our FIN is out: a transport that can end
     // and close in one step does (apps/bench FINDINGS.md, change 39).
-    let ending: void | Promise<void> = undefined;
+    let ending: void | Promise<void>;
     try {
       ending = transport.finish !== undefined ? transport.finish() : transport.shutdown();
     } catch {
       // The peer is gone already; nothing left to flush.
+      ending = undefined;
     }
     if (ending === undefined) this.#finSent();
     else {

@@ -426,8 +426,8 @@ export class SocketImpl implements Socket {
     // A `.then`, not an async function (its state and await closures cost
     // ~1 KB per connection on Node; apps/bench FINDINGS.md, change 46). Even
     // when every write is out, the FIN waits this one microtask, as it always
-    // did: Node's shutdown from inside the 'end' event left a request that
-    // kept the process from exiting (the conformance matrix hung at exit).
+    // did: sent from inside Node's 'end' event, it made the Node conformance
+    // run hang at exit (observed, not root-caused).
     void this.#flushed(this.#enqueued).then(() => this.#sendFin());
   }
 

@@ -31,6 +31,11 @@ export const NEVER_CANCELLED: Cancellation = {
   throwIfCancelled() {},
 };
 
+/** Told which socket carries the connection after startTls() (serve.ts's connection record). */
+export interface UpgradeObserver {
+  upgraded(tls: Socket): void;
+}
+
 /**
  * The spec Socket over an accepted connection: core's one state machine,
  * opened at once, with `opened` reporting the peer as `remoteAddress`.
@@ -39,7 +44,7 @@ export function acceptSocket(
   transport: Transport,
   options: ResolvedOptions,
   readMode: ReadMode,
-  onUpgrade: (tls: Socket) => void,
+  onUpgrade: UpgradeObserver,
 ): SocketImpl {
   const { address, port } = transport.remote;
   const ipv6 = address.includes(":");
@@ -49,7 +54,7 @@ export function acceptSocket(
 
 /** Core's Socket, telling the server which socket carries the connection after startTls(). */
 class AcceptedSocket extends SocketImpl {
-  readonly #onUpgrade: (tls: Socket) => void;
+  readonly #onUpgrade: UpgradeObserver;
 
   // Plain parameters, not a rest tuple: destructuring one cost an array and
   // an iterator per accepted connection.
@@ -58,7 +63,7 @@ class AcceptedSocket extends SocketImpl {
     options: ResolvedOptions,
     readMode: ReadMode,
     transport: Transport,
-    onUpgrade: (tls: Socket) => void,
+    onUpgrade: UpgradeObserver,
   ) {
     super(peer, options, options.secureTransport, readMode, transport);
     this.#onUpgrade = onUpgrade;
@@ -66,7 +71,7 @@ class AcceptedSocket extends SocketImpl {
 
   override startTls(options?: StartTlsOptions): Socket {
     const tls = super.startTls(options);
-    this.#onUpgrade(tls);
+    this.#onUpgrade.upgraded(tls);
     return tls;
   }
 }

@@ -144,29 +144,39 @@ export class PullReadSide implements ReadSide {
   static #startReadAhead(side: PullReadSide): void {
     const transport = side.#transport;
     if (side.#stream !== null || side.#finished || transport === null) return;
-    side.#ahead = side.#readAheadOnce(transport);
-  }
-
-  /** One read while nobody reads: sees EOF and errors, holds the bytes it gets. */
-  async #readAheadOnce(transport: PullTransport): Promise<void> {
     // A small buffer of its own, not the default reads' (4 KiB and up): the
     // read stays pending while the socket idles, and a Deno read cannot be
     // cancelled, so a consumer that then waits in a BYOB read holds both
     // buffers. With the default buffer that was +4 KiB per idle socket
     // (apps/bench idle-memory-byob on Deno 2.9.6: 2.98× native against a
     // floor of 2.41×); bytes beyond it wait in the kernel for the consumer.
-    const buffer = new Uint8Array(READ_AHEAD_BYTES);
-    let n: number | null;
-    try {
-      do {
-        n = await transport.read(buffer);
-      } while (n === 0 && !this.#finished);
-    } catch (error) {
-      this.#ahead = null;
-      // After close() the read rejects (Deno: Interrupted or BadResource): nobody's concern.
-      if (!this.#finished) this.#hooks.onError(error);
-      return;
-    }
+    side.#ahead = side.#readAheadOnce(transport, new Uint8Array(READ_AHEAD_BYTES));
+  }
+
+  /**
+   * One read while nobody reads: sees EOF and errors, holds the bytes it
+   * gets. A `.then`, not an async function: one runs per accepted connection
+   * on Deno, and the async function's state and await closures were ~0.3 KB
+   * of it (apps/bench FINDINGS.md, change 46).
+   */
+  #readAheadOnce(transport: PullTransport, buffer: Uint8Array<ArrayBuffer>): Promise<void> {
+    return transport.read(buffer).then(
+      (n) => this.#readAheadDone(transport, buffer, n),
+      (error: unknown) => {
+        this.#ahead = null;
+        // After close() the read rejects (Deno: Interrupted or BadResource): nobody's concern.
+        if (!this.#finished) this.#hooks.onError(error);
+      },
+    );
+  }
+
+  #readAheadDone(
+    transport: PullTransport,
+    buffer: Uint8Array<ArrayBuffer>,
+    n: number | null,
+  ): Promise<void> | undefined {
+    // A read of nothing: read again (the first pull keeps waiting on the chain).
+    if (n === 0 && !this.#finished) return this.#readAheadOnce(transport, buffer);
     this.#ahead = null;
     if (this.#finished) return;
     if (n === null) {

@@ -1,4 +1,4 @@
-import { type AcceptedConnection, acceptSocket } from "./accept.js";
+import { type AcceptedConnection, acceptSocket, type UpgradeObserver } from "./accept.js";
 import { type Deferred, deferred } from "./deferred.js";
 import { SocketErrorCode } from "./error-codes.js";
 import { isSocketError, SocketError } from "./errors.js";
@@ -30,10 +30,22 @@ export interface ServerBackend extends ReadMode {
   listen(options: ResolvedServeOptions, events: ListenerEvents): Promise<Listener>;
 }
 
-interface Connection {
+/**
+ * One accepted connection. A class that is its socket's upgrade observer, so
+ * no closure is made per connection for that.
+ */
+class Connection implements UpgradeObserver {
   /** The socket that carries the connection now: the TLS one after startTls(). */
-  socket: Socket;
+  socket: Socket | null = null;
   readonly accepted: AcceptedConnection;
+
+  constructor(accepted: AcceptedConnection) {
+    this.accepted = accepted;
+  }
+
+  upgraded(tls: Socket): void {
+    this.socket = tls;
+  }
 }
 
 /**
@@ -154,13 +166,11 @@ class ServerImpl implements Server {
       accepted.reset();
       return;
     }
-    const connection: Connection = { socket: null as unknown as Socket, accepted };
-    const socket = acceptSocket(accepted.transport, this.#socketOptions, this.#backend, (tls) => {
-      connection.socket = tls;
-    });
+    const connection = new Connection(accepted);
+    const socket = acceptSocket(accepted.transport, this.#socketOptions, this.#backend, connection);
     connection.socket = socket;
     this.#connections.add(connection);
-    void this.#follow(connection);
+    this.#follow(connection, socket);
     let result: void | Promise<void>;
     try {
       result = this.#options.connect(socket);
@@ -179,18 +189,27 @@ class ServerImpl implements Server {
 
   /**
    * A connection is done when its socket closes; after startTls() the first
-   * socket's `closed` only means "handed over", so follow the TLS one.
+   * socket's `closed` only means "handed over", so follow the TLS one. A
+   * `.then` with one closure, not an async function: that cost a promise, a
+   * generator-like state and two closures per await (apps/bench FINDINGS.md,
+   * change 46). A failed connection is gone all the same; its handler saw
+   * the error.
    */
-  async #follow(connection: Connection): Promise<void> {
-    let current: Socket;
-    do {
-      current = connection.socket;
-      try {
-        await current.closed;
-      } catch {
-        // A failed connection is gone all the same; its handler saw the error.
-      }
-    } while (connection.socket !== current);
+  #follow(connection: Connection, current: Socket): void {
+    const settled = this.#settled(connection, current);
+    current.closed.then(settled, settled);
+  }
+
+  /** Returned, not a named const: the build's keepNames would wrap that per call (FINDINGS.md change 2). */
+  #settled(connection: Connection, current: Socket): () => void {
+    return () => {
+      const next = connection.socket;
+      if (next !== null && next !== current) this.#follow(connection, next);
+      else this.#forget(connection);
+    };
+  }
+
+  #forget(connection: Connection): void {
     this.#connections.delete(connection);
     if (this.#connections.size === 0) this.#drained?.resolve();
   }
@@ -203,7 +222,7 @@ class ServerImpl implements Server {
   /** Resets the connection, then lets the socket go: its reads error and `closed` settles. */
   #drop(connection: Connection): void {
     connection.accepted.reset();
-    void connection.socket.close(
+    void connection.socket?.close(
       new SocketError(SocketErrorCode.ConnectionReset, "The server reset this connection."),
     );
   }

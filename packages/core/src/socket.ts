@@ -52,8 +52,9 @@ export class SocketImpl implements Socket {
   /**
    * Settles `opened`; dropped once it has (`opened` itself is kept as a
    * field): a live socket does not need its resolve and reject functions.
+   * Never made for an accepted connection, whose `opened` is settled at once.
    */
-  #opened: Deferred<SocketInfo> | null = deferred();
+  #opened: Deferred<SocketInfo> | null = null;
   readonly #closed: Deferred<void> = deferred();
   /**
    * What a write still waiting on the transport rejects with once the socket
@@ -211,14 +212,21 @@ export class SocketImpl implements Socket {
     this.#address = address;
     this.#options = options;
     this.secureTransport = secureTransport;
-    this.opened = this.#opened!.promise;
     this.closed = this.#closed.promise;
     this.#readSide = this.#createReadSide(readMode, typeof open !== "function");
+    if (typeof open === "function") {
+      const opened = deferred<SocketInfo>();
+      this.#opened = opened;
+      this.opened = opened.promise;
+      this.#open(open);
+      return;
+    }
     // A connection a server accepted is open already: attached here, with no
     // promise, microtask or attempt to cancel per connection, so its handler
-    // starts on an open socket (apps/bench FINDINGS.md, change 36).
-    if (typeof open === "function") this.#open(open);
-    else this.#attach(open);
+    // starts on an open socket (apps/bench FINDINGS.md, change 36). Its
+    // `opened` is born fulfilled: no settle functions, and no handler to mark
+    // it handled, since it never rejects.
+    this.opened = Promise.resolve(this.#attach(open, true) as SocketInfo);
   }
 
   get readable(): ReadableStream<Uint8Array> {
@@ -337,7 +345,10 @@ export class SocketImpl implements Socket {
       attempt = Promise.reject(error);
     }
     attempt.then(
-      (transport) => this.#attach(transport),
+      (transport) => {
+        const info = this.#attach(transport, false);
+        if (info !== null) this.#settleOpened(info);
+      },
       (error) => {
         if (this.#state === "connecting") {
           this.#fail(toSocketError(error, this.#address.display, "connect"));
@@ -346,10 +357,15 @@ export class SocketImpl implements Socket {
     );
   }
 
-  #attach(transport: Transport): void {
+  /**
+   * Makes `transport` this socket's connection and returns what `opened`
+   * reports; null (and the transport destroyed) if the socket was closed or
+   * failed meanwhile. `accepted`: the address is the peer's, already formatted.
+   */
+  #attach(transport: Transport, accepted: boolean): SocketInfo | null {
     if (this.#state !== "connecting") {
       transport.destroy();
-      return;
+      return null;
     }
     clearTimeout(this.#timer);
     this.#state = "open";
@@ -361,17 +377,17 @@ export class SocketImpl implements Socket {
     // Connected to an IPv4 literal, the peer is that address and port exactly:
     // no need to ask the runtime (getpeername, a syscall per connection on
     // Node and Bun; apps/bench FINDINGS.md, change 17). Same string either way.
+    // An accepted socket's address is the peer's, formatted by acceptSocket.
     const address = this.#address;
-    const remoteAddress = isIPv4(address.hostname)
-      ? address.display
-      : formatHostPort(transport.remote.address, transport.remote.port);
+    const remoteAddress =
+      accepted || isIPv4(address.hostname)
+        ? address.display
+        : formatHostPort(transport.remote.address, transport.remote.port);
     const { local, alpn } = transport;
     // A runtime that does not know our end leaves the field out: "" is not an address.
-    this.#settleOpened(
-      local.address === ""
-        ? { remoteAddress, alpn }
-        : { remoteAddress, localAddress: formatHostPort(local.address, local.port), alpn },
-    );
+    return local.address === ""
+      ? { remoteAddress, alpn }
+      : { remoteAddress, localAddress: formatHostPort(local.address, local.port), alpn };
   }
 
   // ---- reading ----------------------------------------------------------
@@ -399,23 +415,47 @@ export class SocketImpl implements Socket {
   }
 
   /** allowHalfOpen false: the peer ended, so flush what was written, send our FIN, and finish. */
-  async #endWriteSide(): Promise<void> {
+  #endWriteSide(): void {
     if (this.#writeEnding) return;
     // Our side already sent FIN (writer.close()): both directions are done now.
-    if (this.#writeEnded) return this.#maybeFinish();
+    if (this.#writeEnded) {
+      this.#maybeFinish();
+      return;
+    }
     this.#writeEnding = true;
-    await this.#flushed(this.#enqueued);
+    // A `.then`, not an async function (its state and await closures cost
+    // ~1 KB per connection on Node; apps/bench FINDINGS.md, change 46). Even
+    // when every write is out, the FIN waits this one microtask, as it always
+    // did: sent from inside Node's 'end' event, it made the Node conformance
+    // run hang at exit (observed, not root-caused).
+    void this.#flushed(this.#enqueued).then(() => this.#sendFin());
+  }
+
+  #sendFin(): void {
     this.#endWritable("peer-ended");
     const transport = this.#transport;
     if (transport === null || this.#state !== "open") return;
     // Both directions are done once our FIN is out: a transport that can end
     // and close in one step does (apps/bench FINDINGS.md, change 39).
+    let ending: void | Promise<void>;
     try {
-      const ending = transport.finish !== undefined ? transport.finish() : transport.shutdown();
-      if (ending !== undefined) await ending;
+      ending = transport.finish !== undefined ? transport.finish() : transport.shutdown();
     } catch {
       // The peer is gone already; nothing left to flush.
+      ending = undefined;
     }
+    if (ending === undefined) this.#finSent();
+    else {
+      // Inline, not a named const: the build's keepNames would wrap it per
+      // call (apps/bench FINDINGS.md, changes 2 and 17).
+      ending.then(
+        () => this.#finSent(),
+        () => this.#finSent(),
+      );
+    }
+  }
+
+  #finSent(): void {
     this.#writeEnded = true;
     this.#maybeFinish();
   }

@@ -126,16 +126,31 @@ export class DenoTransport implements PullTransport {
     return n;
   }
 
-  async write(chunk: Uint8Array): Promise<void> {
-    // conn.write() may take part of the chunk (https://docs.deno.com/api/deno/~/Deno.Conn.write).
+  /**
+   * conn.write() may take part of the chunk (https://docs.deno.com/api/deno/~/Deno.Conn.write).
+   * A `.then` on the first write, not an async function: its state and await
+   * closures cost ~0.2 KB per write (apps/bench FINDINGS.md, change 46), and
+   * most writes go out whole.
+   */
+  write(chunk: Uint8Array): Promise<void> {
+    return this.#conn.write(chunk).then(
+      (written) => (written < chunk.byteLength ? this.#writeRest(chunk, written) : undefined),
+      (error: unknown) => this.#writeFailed(error),
+    );
+  }
+
+  async #writeRest(chunk: Uint8Array, offset: number): Promise<void> {
     try {
-      let offset = await this.#conn.write(chunk);
       while (offset < chunk.byteLength) offset += await this.#conn.write(chunk.subarray(offset));
     } catch (error) {
-      // Report it as Node's 'error' event would: the socket fails, `closed` rejects.
-      this.#events?.error(error);
-      throw error;
+      this.#writeFailed(error);
     }
+  }
+
+  /** Reports a failed write as Node's 'error' event would (the socket fails, `closed` rejects), then rejects the write. */
+  #writeFailed(error: unknown): never {
+    this.#events?.error(error);
+    throw error;
   }
 
   shutdown(): Promise<void> {

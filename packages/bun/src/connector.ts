@@ -48,5 +48,12 @@ export function connectBun({
       link.fail(error);
     }
   }
-  return link.whenReady(cancellation).then((socket) => new BunTransport(socket));
+  // A plain connection says so: its chunks then go to the byte stream without
+  // an ownership check each (they own their buffer, see BunTransport), it
+  // closes without end()'s flush and asks Bun for no ALPN. A STARTTLS socket
+  // starts plain; its upgrade makes a TLS transport of its own.
+  const secure = tls !== null;
+  return link
+    .whenReady(cancellation)
+    .then((socket) => new BunTransport(socket, null, null, secure));
 }

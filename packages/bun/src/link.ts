@@ -222,7 +222,9 @@ export class Link {
 /**
  * One handler object for every socket this backend opens; each event goes to
  * the socket's own Link (https://bun.com/docs/runtime/networking/tcp: handlers
- * are declared once and shared, not assigned per socket).
+ * are declared once and shared, not assigned per socket). A plain socket's
+ * `data` becomes its transport once core listens (BunTransport.listen), which
+ * takes the events a live plain socket gets (data, drain, end, close, error).
  */
 export const handlers: BunSocketHandler<Link> = {
   // Each chunk owns its whole ArrayBuffer (measured), so core can hand it to

@@ -39,10 +39,11 @@ function resetByPeer(): Error {
 }
 
 /**
- * What a socket's `data` holds: its Link (dialled sockets, TLS, and until core
- * listens), or, on a plain listener's accepted socket, the transport itself:
- * core listens inside Bun's `open` there, so nothing needs routing or holding
- * back (server.ts).
+ * What a socket's `data` holds: its Link (TLS sockets, and any socket until
+ * core listens), or the transport itself: on a plain listener's accepted
+ * socket from the start (core listens inside Bun's `open` there, so nothing
+ * needs routing or holding back: server.ts), and on a dialled plain socket
+ * once core listens (`listen`).
  */
 export type SocketState = Link | BunTransport;
 
@@ -126,7 +127,14 @@ export class BunTransport implements PushTransport, LinkTarget, AcceptedConnecti
     if (this.#released) return;
     this.#events = events;
     const state = this.#socket.data;
-    if (state instanceof Link) state.attach(this);
+    if (!(state instanceof Link)) return;
+    state.attach(this);
+    // On plain TCP the Link has nothing left to do once it has handed over
+    // what arrived before now: the socket's events come here directly, as on
+    // a plain listener's accepted socket (server.ts), one call less per chunk
+    // and per event, and the Link is collected. A plain socket gets no
+    // `handshake`, and `connectError` only while connecting. TLS keeps its Link.
+    if (!this.#secure) this.#socket.data = this;
   }
 
   // ---- events, routed by the socket's Link -------------------------------

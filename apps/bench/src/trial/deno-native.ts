@@ -10,6 +10,7 @@
 import type { NativeChurn } from "./churn-floor.js";
 import type { PullConnection } from "./download-floor.js";
 import {
+  bulkWarmup,
   type Candidate,
   mbPerSecond,
   median,
@@ -118,7 +119,7 @@ function download(tls: boolean) {
   return async (ctx: WorkloadContext) => {
     const bytes = tls ? ctx.scale.tlsBulkBytes : ctx.scale.bulkBytes;
     const port = tls ? ctx.ports.tlsSource : ctx.ports.source;
-    await downloadOnce(null, port, warmup(bytes, 4 << 20, 64 << 20), tls);
+    await downloadOnce(null, port, bulkWarmup(bytes), tls);
     const { ms, chunks } = await downloadOnce(ctx, port, bytes, tls);
     return { value: mbPerSecond(bytes, ms), extra: { chunkBytes: bytes / chunks } };
   };
@@ -232,7 +233,7 @@ export const denoNative: Candidate = {
 
   upload: async (ctx) => {
     const { uploadChunk, bulkBytes } = ctx.scale;
-    await uploadOnce(null, ctx.ports.sink, warmup(bulkBytes, 4 << 20, 64 << 20), uploadChunk);
+    await uploadOnce(null, ctx.ports.sink, bulkWarmup(bulkBytes), uploadChunk);
     const { ms, total } = await uploadOnce(ctx, ctx.ports.sink, bulkBytes, uploadChunk);
     return { value: mbPerSecond(total, ms) };
   },

@@ -26,7 +26,7 @@
  * on a real socket, comparable with native and ours of the same repetition.
  */
 import { bareStreams } from "./bare.js";
-import { type Candidate, mbPerSecond, now, type WorkloadContext, warmup } from "./harness.js";
+import { bulkWarmup, type Candidate, mbPerSecond, now, type WorkloadContext } from "./harness.js";
 import type { Sample } from "./protocol.js";
 import { readDownload } from "./read-loop.js";
 
@@ -196,7 +196,7 @@ function download(open: NativeDownload, workload: DownloadWorkload, mode: "defau
   return async (ctx: WorkloadContext): Promise<Sample> => {
     const bytes = tls ? ctx.scale.tlsBulkBytes : ctx.scale.bulkBytes;
     const port = tls ? ctx.ports.tlsSource : ctx.ports.source;
-    await downloadOnce(open, null, port, warmup(bytes, 4 << 20, 64 << 20), mode, tls);
+    await downloadOnce(open, null, port, bulkWarmup(bytes), mode, tls);
     const { ms, chunks } = await downloadOnce(open, ctx, port, bytes, mode, tls);
     // The synthetic cost per chunk, after the socket is closed (outside the marked window).
     const synthetic = bareStreams[workload];

@@ -69,6 +69,20 @@ export function mbPerSecond(bytes: number, ms: number): number {
   return bytes / 1e6 / (ms / 1e3);
 }
 
+/**
+ * The warm-up of a bulk transfer (downloads, upload): as many bytes as the
+ * measured part, at least 4 MiB. An eighth (64 MiB of 512) left JIT tier-up
+ * inside the measured window: Bun hands ~500 KB per `data` event, so 64 MiB
+ * was ~130 chunks and the per-chunk code was still being compiled in the
+ * window (+7–9 ms CPU in its first ~256 MiB, FINDINGS entry 56), and JSC
+ * tiers a 64 KiB write path up only after 5,000–8,000 writes (entries 49,
+ * 57). Every candidate gets the same warm-up, so the row measures the steady
+ * state of each, not how soon its code compiles.
+ */
+export function bulkWarmup(bytes: number): number {
+  return Math.max(4 << 20, bytes);
+}
+
 /** A warm-up size: an eighth of the measured amount, within [min, max]. */
 export function warmup(amount: number, min: number, max = Number.POSITIVE_INFINITY): number {
   return Math.max(min, Math.min(max, Math.floor(amount / 8)));

@@ -21,7 +21,7 @@
  * real socket, comparable with native and ours of the same repetition.
  */
 import { bareStreams } from "./bare.js";
-import { type Candidate, mbPerSecond, now, type WorkloadContext, warmup } from "./harness.js";
+import { bulkWarmup, type Candidate, mbPerSecond, now, type WorkloadContext } from "./harness.js";
 import type { Sample } from "./protocol.js";
 import { writeUpload } from "./write-loop.js";
 
@@ -79,7 +79,7 @@ export function uploadFloor(open: NativeUpload): Candidate {
     upload: async (ctx): Promise<Sample> => {
       const { uploadChunk, bulkBytes } = ctx.scale;
       const port = ctx.ports.sink;
-      await uploadOnce(open, null, port, warmup(bulkBytes, 4 << 20, 64 << 20), uploadChunk);
+      await uploadOnce(open, null, port, bulkWarmup(bulkBytes), uploadChunk);
       const { ms, total } = await uploadOnce(open, ctx, port, bulkBytes, uploadChunk);
       // The synthetic cost per write, after the socket is closed (outside the marked window).
       const synthetic = bareStreams.upload;

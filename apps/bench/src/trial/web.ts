@@ -5,6 +5,7 @@
  * @arrowood.dev/socket on Node.
  */
 import {
+  bulkWarmup,
   type Candidate,
   latency,
   mbPerSecond,
@@ -117,7 +118,7 @@ export function webCandidate(lib: WebCandidateOptions): Candidate {
     return async (ctx: WorkloadContext): Promise<Sample> => {
       const bytes = tls ? ctx.scale.tlsBulkBytes : ctx.scale.bulkBytes;
       const port = tls ? ctx.ports.tlsSource : ctx.ports.source;
-      await downloadOnce(null, port, warmup(bytes, 4 << 20, 64 << 20), mode, tls);
+      await downloadOnce(null, port, bulkWarmup(bytes), mode, tls);
       const { ms, chunks } = await downloadOnce(ctx, port, bytes, mode, tls);
       return { value: mbPerSecond(bytes, ms), extra: { chunkBytes: bytes / chunks } };
     };
@@ -204,7 +205,7 @@ export function webCandidate(lib: WebCandidateOptions): Candidate {
 
     upload: async (ctx) => {
       const { uploadChunk, bulkBytes } = ctx.scale;
-      await uploadOnce(null, ctx.ports.sink, warmup(bulkBytes, 4 << 20, 64 << 20), uploadChunk);
+      await uploadOnce(null, ctx.ports.sink, bulkWarmup(bulkBytes), uploadChunk);
       const { ms, total } = await uploadOnce(ctx, ctx.ports.sink, bulkBytes, uploadChunk);
       return { value: mbPerSecond(total, ms) };
     },

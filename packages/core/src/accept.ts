@@ -31,9 +31,16 @@ export const NEVER_CANCELLED: Cancellation = {
   throwIfCancelled() {},
 };
 
-/** Told which socket carries the connection after startTls() (serve.ts's connection record). */
+/** serve.ts's connection record: told which socket carries the connection, and when the accepted one is done. */
 export interface UpgradeObserver {
+  /** startTls() returned `tls`: it carries the connection from now on. */
   upgraded(tls: Socket): void;
+  /**
+   * The accepted socket's `closed` settled (or would have: see
+   * SocketImpl.closedSettled). Called synchronously, so the server tracks
+   * its connections with no promise reaction per connection.
+   */
+  closed(socket: Socket): void;
 }
 
 /**
@@ -67,6 +74,10 @@ class AcceptedSocket extends SocketImpl {
   ) {
     super(peer, options, options.secureTransport, readMode, transport);
     this.#onUpgrade = onUpgrade;
+  }
+
+  protected override closedSettled(): void {
+    this.#onUpgrade.closed(this);
   }
 
   override startTls(options?: StartTlsOptions): Socket {

@@ -87,7 +87,10 @@ class Connection implements UpgradeObserver {
   closed(socket: Socket): void {
     const tls = this.socket;
     if (tls === null || tls === socket) this.#owner.forget(this);
-    else tls.closed.then(this.#done(), this.#done());
+    else {
+      const done = this.#done();
+      tls.closed.then(done, done);
+    }
   }
 
   /** Returned, not a named const: the build's keepNames would wrap that per call (FINDINGS.md change 2). */

@@ -24,6 +24,11 @@ import type {
   StartTlsOptions,
 } from "./types.js";
 
+/** Told when a socket's `closed` settles (see SocketImpl's constructor). */
+export interface ClosedObserver {
+  closed(socket: Socket): void;
+}
+
 /** Opens the transport this socket runs on: a fresh connection, or a TLS upgrade of another socket's. */
 export type OpenTransport = (cancellation: Cancellation) => Promise<Transport>;
 
@@ -66,6 +71,13 @@ export class SocketImpl implements Socket {
   #closed: Deferred<void> | Promise<void> | null = null;
   /** How `closed` settled, once it has: "resolved", or the failure. */
   #closedOutcome: "resolved" | { readonly error: unknown } | null = null;
+  /**
+   * Told once, synchronously, when `closed` settles (or would, if nobody
+   * asked for it): a server's connection tracking (serve.ts), which then
+   * needs no promise reaction per connection. A constructor argument, not
+   * a method, so nothing on the socket lets a user call it.
+   */
+  readonly #onClosed: ClosedObserver | null;
   /**
    * What a write still waiting on the transport rejects with once the socket
    * has let go of it (#release): the failure, or undefined after a plain
@@ -217,7 +229,9 @@ export class SocketImpl implements Socket {
     secureTransport: SecureTransport,
     readMode: ReadMode,
     open: OpenTransport | Transport,
+    onClosed: ClosedObserver | null = null,
   ) {
+    this.#onClosed = onClosed;
     this.#readMode = readMode;
     this.#address = address;
     this.#options = options;
@@ -745,14 +759,8 @@ export class SocketImpl implements Socket {
       if (outcome === "resolved") closed.resolve();
       else closed.reject(outcome.error);
     }
-    this.closedSettled();
+    this.#onClosed?.closed(this);
   }
-
-  /**
-   * Called once, when `closed` settles (or would, if nobody asked for it):
-   * for the server's connection tracking (accept.ts), which needs no promise.
-   */
-  protected closedSettled(): void {}
 
   /** Leaves the open states for good and lets go of the connection; `failure` is what a waiting write rejects with. */
   #release(failure?: unknown): void {

@@ -65,8 +65,9 @@ export class SocketImpl implements Socket {
   /**
    * `closed`, made on first access (see the getter). Until then only the
    * outcome is kept: most accepted sockets are never asked for it, and a
-   * deferred with its handled mark was ~0.4 KB per connection on Node 20
-   * (apps/bench FINDINGS.md, change 55).
+   * deferred with its handled mark was ~0.36 KB per connection on Node 20
+   * (apps/bench FINDINGS.md, change 55). A getter on the prototype, as
+   * `readable` and `writable` are (and as workerd's `closed` is).
    */
   #closed: Deferred<void> | Promise<void> | null = null;
   /** How `closed` settled, once it has: "resolved", or the failure. */

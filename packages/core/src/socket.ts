@@ -67,7 +67,8 @@ export class SocketImpl implements Socket {
    * outcome is kept: most accepted sockets are never asked for it, and a
    * deferred with its handled mark was ~0.36 KB per connection on Node 20
    * (apps/bench FINDINGS.md, change 55). A getter on the prototype, as
-   * `readable` and `writable` are (and as workerd's `closed` is).
+   * `readable` and `writable` are, and as workerd declares `closed`
+   * (cloudflare/workerd src/workerd/api/sockets.h, JSG_READONLY_PROTOTYPE_PROPERTY).
    */
   #closed: Deferred<void> | Promise<void> | null = null;
   /** How `closed` settled, once it has: "resolved", or the failure. */

@@ -1,7 +1,7 @@
 import { formatHostPort, type ParsedAddress } from "./address.js";
 import type { Cancellation } from "./cancellation.js";
 import type { ResolvedOptions } from "./options.js";
-import { SocketImpl } from "./socket.js";
+import { type ClosedObserver, SocketImpl } from "./socket.js";
 import type { ReadMode, Transport } from "./transport.js";
 import type { Socket, StartTlsOptions } from "./types.js";
 
@@ -31,9 +31,15 @@ export const NEVER_CANCELLED: Cancellation = {
   throwIfCancelled() {},
 };
 
-/** Told which socket carries the connection after startTls() (serve.ts's connection record). */
-export interface UpgradeObserver {
+/** serve.ts's connection record: told which socket carries the connection, and when the accepted one is done. */
+export interface UpgradeObserver extends ClosedObserver {
+  /** startTls() returned `tls`: it carries the connection from now on. */
   upgraded(tls: Socket): void;
+  /**
+   * The accepted socket's `closed` settled, or would have if anyone had
+   * asked for it (SocketImpl's `onClosed`). Called synchronously.
+   */
+  closed(socket: Socket): void;
 }
 
 /**
@@ -65,7 +71,7 @@ class AcceptedSocket extends SocketImpl {
     transport: Transport,
     onUpgrade: UpgradeObserver,
   ) {
-    super(peer, options, options.secureTransport, readMode, transport);
+    super(peer, options, options.secureTransport, readMode, transport, onUpgrade);
     this.#onUpgrade = onUpgrade;
   }
 

@@ -30,21 +30,72 @@ export interface ServerBackend extends ReadMode {
   listen(options: ResolvedServeOptions, events: ListenerEvents): Promise<Listener>;
 }
 
+/** A server's open connections, and the wait for the last one to close. */
+class Connections {
+  readonly #open = new Set<Connection>();
+  /** Resolves when the last open connection closes (while closing). */
+  #drained: Deferred<void> | null = null;
+
+  values(): IterableIterator<Connection> {
+    return this.#open.values();
+  }
+
+  add(connection: Connection): void {
+    this.#open.add(connection);
+  }
+
+  /** The connection is done (Connection.closed). */
+  forget(connection: Connection): void {
+    this.#open.delete(connection);
+    if (this.#open.size === 0) this.#drained?.resolve();
+  }
+
+  /** Resolves once no connection is open. */
+  drained(): Promise<void> {
+    this.#drained ??= deferred();
+    if (this.#open.size === 0) this.#drained.resolve();
+    return this.#drained.promise;
+  }
+}
+
 /**
- * One accepted connection. A class that is its socket's upgrade observer, so
- * no closure is made per connection for that.
+ * One accepted connection. A class that is its socket's observer, so no
+ * closure or promise reaction is made per connection to learn when it is
+ * done or upgraded.
  */
 class Connection implements UpgradeObserver {
   /** The socket that carries the connection now: the TLS one after startTls(). */
   socket: Socket | null = null;
   readonly accepted: AcceptedConnection;
+  readonly #owner: Connections;
 
-  constructor(accepted: AcceptedConnection) {
+  constructor(accepted: AcceptedConnection, owner: Connections) {
     this.accepted = accepted;
+    this.#owner = owner;
   }
 
   upgraded(tls: Socket): void {
     this.socket = tls;
+  }
+
+  /**
+   * The accepted socket is done. After startTls() its `closed` only means
+   * "handed over": the connection lives on in the TLS socket, followed
+   * through its `closed` (rare, so a promise reaction is fine there). A
+   * failed connection is gone all the same; its handler saw the error.
+   */
+  closed(socket: Socket): void {
+    const tls = this.socket;
+    if (tls === null || tls === socket) this.#owner.forget(this);
+    else {
+      const done = this.#done();
+      tls.closed.then(done, done);
+    }
+  }
+
+  /** Returned, not a named const: the build's keepNames would wrap that per call (FINDINGS.md change 2). */
+  #done(): () => void {
+    return () => this.#owner.forget(this);
   }
 }
 
@@ -74,12 +125,10 @@ class ServerImpl implements Server {
   readonly #socketOptions: ResolvedOptions;
   readonly #backend: ServerBackend;
   readonly #closed: Deferred<void> = deferred();
-  readonly #connections = new Set<Connection>();
+  readonly #connections = new Connections();
   #listener: Listener | null = null;
   #closing = false;
   #unlinkSignal: (() => void) | undefined;
-  /** Resolves when the last open connection closes (while closing). */
-  #drained: Deferred<void> | null = null;
 
   constructor(options: ResolvedServeOptions, backend: ServerBackend) {
     this.#options = options;
@@ -142,7 +191,7 @@ class ServerImpl implements Server {
 
   close(closeConnections = false): Promise<void> {
     if (closeConnections) {
-      for (const connection of this.#connections) this.#drop(connection);
+      for (const connection of this.#connections.values()) this.#drop(connection);
     }
     if (this.#closing) return this.closed;
     this.#closing = true;
@@ -153,9 +202,7 @@ class ServerImpl implements Server {
         () => undefined,
         () => undefined,
       );
-    this.#drained = deferred();
-    if (this.#connections.size === 0) this.#drained.resolve();
-    const drained = this.#drained.promise;
+    const drained = this.#connections.drained();
     Promise.all([stopped, drained]).then(() => this.#closed.resolve());
     return this.closed;
   }
@@ -166,11 +213,11 @@ class ServerImpl implements Server {
       accepted.reset();
       return;
     }
-    const connection = new Connection(accepted);
+    const connection = new Connection(accepted, this.#connections);
+    // Tracked before the socket exists: it reports its end to `connection`.
+    this.#connections.add(connection);
     const socket = acceptSocket(accepted.transport, this.#socketOptions, this.#backend, connection);
     connection.socket = socket;
-    this.#connections.add(connection);
-    this.#follow(connection, socket);
     let result: void | Promise<void>;
     try {
       result = this.#options.connect(socket);
@@ -185,33 +232,6 @@ class ServerImpl implements Server {
     if (result !== null && typeof result === "object" && typeof result.then === "function") {
       result.then(undefined, (error: unknown) => this.#handlerFailed(connection, error));
     }
-  }
-
-  /**
-   * A connection is done when its socket closes; after startTls() the first
-   * socket's `closed` only means "handed over", so follow the TLS one. A
-   * `.then` with one closure, not an async function: that cost a promise, a
-   * generator-like state and two closures per await (apps/bench FINDINGS.md,
-   * change 46). A failed connection is gone all the same; its handler saw
-   * the error.
-   */
-  #follow(connection: Connection, current: Socket): void {
-    const settled = this.#settled(connection, current);
-    current.closed.then(settled, settled);
-  }
-
-  /** Returned, not a named const: the build's keepNames would wrap that per call (FINDINGS.md change 2). */
-  #settled(connection: Connection, current: Socket): () => void {
-    return () => {
-      const next = connection.socket;
-      if (next !== null && next !== current) this.#follow(connection, next);
-      else this.#forget(connection);
-    };
-  }
-
-  #forget(connection: Connection): void {
-    this.#connections.delete(connection);
-    if (this.#connections.size === 0) this.#drained?.resolve();
   }
 
   #handlerFailed(connection: Connection, error: unknown): void {

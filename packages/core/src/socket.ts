@@ -24,6 +24,11 @@ import type {
   StartTlsOptions,
 } from "./types.js";
 
+/** Told when a socket's `closed` settles (see SocketImpl's constructor). */
+export interface ClosedObserver {
+  closed(socket: Socket): void;
+}
+
 /** Opens the transport this socket runs on: a fresh connection, or a TLS upgrade of another socket's. */
 export type OpenTransport = (cancellation: Cancellation) => Promise<Transport>;
 
@@ -31,6 +36,9 @@ type State = "connecting" | "open" | "closed" | "upgraded";
 
 /** How the connection ended cleanly, before anyone looked at the writable: close(), the peer's FIN, the transport closing. */
 type WritableEnd = "closed" | "peer-ended" | "transport-closed";
+
+/** Marks a promise handled: one shared function, not a closure per socket. */
+function ignore(): void {}
 
 /** What close() returns on a socket that already failed and let go of everything. */
 const RELEASED: Promise<void> = Promise.resolve();
@@ -44,7 +52,6 @@ const READ_HIGH_WATER_MARK = 64 * 1024;
  */
 export class SocketImpl implements Socket {
   readonly opened: Promise<SocketInfo>;
-  readonly closed: Promise<void>;
   readonly secureTransport: SecureTransport;
 
   readonly #address: ParsedAddress;
@@ -55,7 +62,24 @@ export class SocketImpl implements Socket {
    * Never made for an accepted connection, whose `opened` is settled at once.
    */
   #opened: Deferred<SocketInfo> | null = null;
-  readonly #closed: Deferred<void> = deferred();
+  /**
+   * `closed`, made on first access (see the getter). Until then only the
+   * outcome is kept: most accepted sockets are never asked for it, and a
+   * deferred with its handled mark was ~0.36 KB per connection on Node 20
+   * (apps/bench FINDINGS.md, change 55). A getter on the prototype, as
+   * `readable` and `writable` are, and as workerd declares `closed`
+   * (cloudflare/workerd src/workerd/api/sockets.h, JSG_READONLY_PROTOTYPE_PROPERTY).
+   */
+  #closed: Deferred<void> | Promise<void> | null = null;
+  /** How `closed` settled, once it has: "resolved", or the failure. */
+  #closedOutcome: "resolved" | { readonly error: unknown } | null = null;
+  /**
+   * Told once, synchronously, when `closed` settles (or would, if nobody
+   * asked for it): a server's connection tracking (serve.ts), which then
+   * needs no promise reaction per connection. A constructor argument, not
+   * a method, so nothing on the socket lets a user call it.
+   */
+  readonly #onClosed: ClosedObserver | null;
   /**
    * What a write still waiting on the transport rejects with once the socket
    * has let go of it (#release): the failure, or undefined after a plain
@@ -207,12 +231,13 @@ export class SocketImpl implements Socket {
     secureTransport: SecureTransport,
     readMode: ReadMode,
     open: OpenTransport | Transport,
+    onClosed: ClosedObserver | null = null,
   ) {
+    this.#onClosed = onClosed;
     this.#readMode = readMode;
     this.#address = address;
     this.#options = options;
     this.secureTransport = secureTransport;
-    this.closed = this.#closed.promise;
     this.#readSide = this.#createReadSide(readMode, typeof open !== "function");
     if (typeof open === "function") {
       const opened = deferred<SocketInfo>();
@@ -236,6 +261,32 @@ export class SocketImpl implements Socket {
   get writable(): WritableStream<SocketWritableChunk> {
     this.#writable ??= this.#createWritable();
     return this.#writable;
+  }
+
+  /**
+   * The same promise on every access. Made when first asked for: settled
+   * already if the socket closed before that (and, on failure, marked
+   * handled, as the spec's `closed` is), so a caller sees the same outcome
+   * as if it had been made with the socket.
+   */
+  get closed(): Promise<void> {
+    const closed = this.#closed;
+    if (closed instanceof Promise) return closed;
+    if (closed !== null) return closed.promise;
+    const outcome = this.#closedOutcome;
+    if (outcome === null) {
+      const pending = deferred<void>();
+      this.#closed = pending;
+      return pending.promise;
+    }
+    let settled: Promise<void>;
+    if (outcome === "resolved") settled = Promise.resolve();
+    else {
+      settled = Promise.reject(outcome.error);
+      settled.catch(ignore);
+    }
+    this.#closed = settled;
+    return settled;
   }
 
   get upgraded(): boolean {
@@ -265,7 +316,7 @@ export class SocketImpl implements Socket {
       this.#writableError ??= "closed";
       this.#wakeFlushWaiters(true);
     }
-    this.#closed.resolve();
+    this.#settleClosed("resolved");
     return this.closed;
   }
 
@@ -472,7 +523,7 @@ export class SocketImpl implements Socket {
   #maybeFinish(): void {
     if (this.#state !== "open" || !this.#readEnded || !this.#writeEnded) return;
     this.#release();
-    this.#closed.resolve();
+    this.#settleClosed("resolved");
   }
 
   // ---- writing ----------------------------------------------------------
@@ -665,7 +716,7 @@ export class SocketImpl implements Socket {
     this.#unlinkSignal?.();
     this.#readSide?.close();
     this.#errorWritable(this.#notWritable());
-    this.#closed.resolve();
+    this.#settleClosed("resolved");
     try {
       return await transport.upgrade(settings, cancellation);
     } catch (error) {
@@ -698,7 +749,19 @@ export class SocketImpl implements Socket {
     if (wasConnecting) this.#readSide?.close();
     else this.#readSide?.error(error);
     this.#errorWritable(error);
-    this.#closed.reject(error);
+    this.#settleClosed({ error });
+  }
+
+  /** Settles `closed` (or records how, if nobody asked for it yet); the first outcome wins. */
+  #settleClosed(outcome: "resolved" | { readonly error: unknown }): void {
+    if (this.#closedOutcome !== null) return;
+    this.#closedOutcome = outcome;
+    const closed = this.#closed;
+    if (closed !== null && !(closed instanceof Promise)) {
+      if (outcome === "resolved") closed.resolve();
+      else closed.reject(outcome.error);
+    }
+    this.#onClosed?.closed(this);
   }
 
   /** Leaves the open states for good and lets go of the connection; `failure` is what a waiting write rejects with. */

@@ -316,6 +316,26 @@ export class NodeTransport implements PushTransport, AcceptedConnection {
     });
   }
 
+  /**
+   * Plain TCP with nothing left in Node's write buffer: one `destroy()`. The
+   * peer's FIN was read, so nothing waits to be read and the kernel's close
+   * ends with a FIN after the bytes it already holds, not a reset
+   * (https://man7.org/linux/man-pages/man7/tcp.7.html); `end()` then the
+   * auto-destroy cost a promise, its callback, Node's finish ticks and a
+   * shutdown syscall per connection (apps/bench FINDINGS.md, change 39 did
+   * the same on Deno, 53 on Bun). Bytes still in Node's buffer
+   * (`writableLength`, https://nodejs.org/api/stream.html#writablewritablelength)
+   * would be dropped by `destroy()`, so they go through `end()`; TLS keeps
+   * `end()`, which sends close_notify.
+   */
+  finish(): void | Promise<void> {
+    const socket = this.#socket;
+    if ((socket as TLSSocket).encrypted === true || socket.writableLength > 0) {
+      return this.shutdown();
+    }
+    this.destroy();
+  }
+
   destroy(): void {
     // The listeners stay: they go with the socket, and report nothing now.
     this.#events = null;

@@ -159,6 +159,19 @@ export const closeCases = defineCases("close", {
     await new Promise((resolve) => setTimeout(resolve, 200));
     equal(ctx.unhandledRejections(), before, "unhandled rejections");
   },
+  "closed first read after the socket failed: the failure, one promise, never unhandled": async (
+    ctx,
+  ) => {
+    const before = ctx.unhandledRejections();
+    const socket = ctx.connect(`127.0.0.1:${ctx.ports.refused}`);
+    const opened = await rejects(within(socket.opened, 10_000, "opened"), "opened");
+    // Read only now, once the socket has failed, and left unobserved for a while.
+    const closed = socket.closed;
+    equal(socket.closed, closed, "closed is the same promise on every access");
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    equal(ctx.unhandledRejections(), before, "unhandled rejections");
+    equal(await rejects(closed, "closed"), opened, "closed rejects with the very error of opened");
+  },
 });
 
 export const errorCases = defineCases("errors", {

@@ -11,9 +11,9 @@
  *   pnpm --filter @sockets/bench bench:serve [--quick] [--reps=N]
  *     [--runtimes=node20,deno,bun] [--workloads=accept,echo]
  *
- * Each server process is warmed up (JIT, buffers) by a short load before the
- * measured one, and its own CPU time (user + system, /proc/<pid>/stat) over the
- * measured load is recorded: CPU per connection or per MiB holds on a loaded
+ * Each server process is first warmed up (JIT, buffers) by as much load as it
+ * is then measured with (a short one in --quick), and its own CPU time (user +
+ * system, /proc/<pid>/stat) over the measured load is recorded: CPU per connection or per MiB holds on a loaded
  * machine where conn/s and MB/s swing. Where it tells ours from the
  * interface, a row also runs **bare**: the native listener with the least a
  * web-streams server does (accept: the greeting through a WritableStream's
@@ -57,10 +57,17 @@ const reps = args.reps !== undefined ? Math.max(1, Number(args.reps)) : quick ? 
 const SCALE: Record<Workload, number> = quick
   ? { accept: 300, echo: 16 * 1024 * 1024 }
   : { accept: 5000, echo: 512 * 1024 * 1024 };
-/** The load each fresh server gets before the measured one: JIT, buffers and lazy paths warm. */
+/**
+ * The load each fresh server gets before the measured one: JIT, buffers and
+ * lazy paths warm. A full run warms up with as much as it measures: after 500
+ * connections a Node server's next 5,000 still cost about twice what later
+ * ones do, for every candidate (V8 compiling on its background threads, which
+ * the process's CPU includes; apps/bench FINDINGS.md entry 61), so the row
+ * measured mostly how soon each candidate's code compiles.
+ */
 const WARMUP: Record<Workload, number> = quick
   ? { accept: 50, echo: 2 * 1024 * 1024 }
-  : { accept: 500, echo: 32 * 1024 * 1024 };
+  : { accept: SCALE.accept, echo: SCALE.echo };
 interface WorkloadDef {
   readonly id: Workload;
   readonly label: string;

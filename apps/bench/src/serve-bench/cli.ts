@@ -14,9 +14,9 @@
  * Each server process is first warmed up (JIT, buffers) by as much load as it
  * is then measured with (a short one in --quick), and its own CPU time (user +
  * system, /proc/<pid>/stat) over the measured load is recorded: CPU per
- * connection or per MiB holds on a loaded machine where conn/s and MB/s swing. Where it tells ours from the
- * interface, a row also runs **bare**: the native listener with the least a
- * web-streams server does (accept: the greeting through a WritableStream's
+ * connection or per MiB holds on a loaded machine where conn/s and MB/s swing.
+ * Where it tells ours from the interface, a row also runs **bare**: the
+ * native listener with the least a web-streams server does (accept: the greeting through a WritableStream's
  * writer; echo: a byte stream piped to a WritableStream; entry.ts).
  *
  * A full run writes its section of RESULTS.md (between the server-section.ts

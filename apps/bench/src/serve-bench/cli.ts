@@ -16,8 +16,9 @@
  * system, /proc/<pid>/stat) over the measured load is recorded: CPU per
  * connection or per MiB holds on a loaded machine where conn/s and MB/s swing.
  * Where it tells ours from the interface, a row also runs **bare**: the
- * native listener with the least a web-streams server does (accept: the greeting through a WritableStream's
- * writer; echo: a byte stream piped to a WritableStream; entry.ts).
+ * native listener with the least a web-streams server does (accept: the
+ * greeting through a WritableStream's writer; echo: a byte stream piped to a
+ * WritableStream; entry.ts).
  *
  * A full run writes its section of RESULTS.md (between the server-section.ts
  * markers; the client bench keeps it) and the raw samples in

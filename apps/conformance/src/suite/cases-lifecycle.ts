@@ -149,6 +149,33 @@ export const closeCases = defineCases("close", {
       await rejects(socket.closed, `closed (${what})`);
     }
   },
+  "closed is one promise, first asked for before or after the socket ended": async ({
+    connect,
+    ports,
+  }) => {
+    // Core makes `closed` on first access (apps/bench FINDINGS.md): asked
+    // for late, it must still settle as it would have, and stay one object.
+    const early = connect(`127.0.0.1:${ports.echo}`);
+    const closedEarly = early.closed;
+    await early.opened;
+    equal(early.close(), closedEarly, "close() returns the closed asked for before");
+    await within(closedEarly, 10_000, "closed asked for before close()");
+    const late = connect(`127.0.0.1:${ports.echo}`);
+    await late.opened;
+    const closing = late.close();
+    equal(late.closed, closing, "closed asked for after close() is what close() returned");
+    equal(late.closed, late.closed, "closed is the same promise on every access");
+    await within(late.closed, 10_000, "closed asked for after close()");
+    const refused = connect(`127.0.0.1:${ports.refused}`);
+    const failure = await rejects(within(refused.opened, 10_000, "opened"), "opened");
+    const first = refused.closed;
+    equal(refused.closed, first, "a failed socket's closed is the same promise on every access");
+    equal(
+      await rejects(first, "closed"),
+      failure,
+      "closed asked for after the failure rejects with it",
+    );
+  },
   "opened and closed never cause an unhandled rejection when ignored": async (ctx) => {
     const before = ctx.unhandledRejections();
     ctx.connect(`127.0.0.1:${ctx.ports.refused}`);

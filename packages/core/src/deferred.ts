@@ -20,3 +20,10 @@ export function deferred<T>(): Deferred<T> {
   promise.catch(ignore);
   return { promise, resolve, reject };
 }
+
+/** A promise born rejected with `reason`, marked handled as deferred() marks a pending one. */
+export function handledRejection<T>(reason: unknown): Promise<T> {
+  const promise = Promise.reject<T>(reason);
+  promise.catch(ignore);
+  return promise;
+}

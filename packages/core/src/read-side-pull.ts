@@ -44,7 +44,7 @@ const READ_AHEAD_BYTES = 512;
  */
 export type ReadAhead = "off" | "next-task" | "on-request";
 
-export class PullReadSide implements ReadSide {
+export class PullReadSide implements ReadSide, UnderlyingByteSource {
   #stream: ReadableStream<Uint8Array> | null = null;
   #controller: ReadableByteStreamController | null = null;
   #transport: PullTransport | null = null;
@@ -72,41 +72,35 @@ export class PullReadSide implements ReadSide {
     return this.#stream;
   }
 
-  /** The stream's underlying source: one object, not three closures (see PushReadSide's). */
-  static readonly #Source = class implements UnderlyingByteSource {
-    readonly type = "bytes";
-    readonly #side: PullReadSide;
+  /**
+   * The read side is the stream's underlying source itself, as PushReadSide
+   * is (see there): only the stream calls `start`, `pull` and `cancel`.
+   */
+  readonly type = "bytes";
 
-    constructor(side: PullReadSide) {
-      this.#side = side;
+  start(controller: ReadableByteStreamController): void {
+    this.#controller = controller;
+    const held = this.#held;
+    if (held !== null) {
+      this.#held = null;
+      controller.enqueue(held);
     }
+    if (!this.#finished) return;
+    if (this.#error !== null) controller.error(this.#error.reason);
+    else closeByteStream(controller);
+  }
 
-    start(controller: ReadableByteStreamController): void {
-      const side = this.#side;
-      side.#controller = controller;
-      const held = side.#held;
-      if (held !== null) {
-        side.#held = null;
-        controller.enqueue(held);
-      }
-      if (!side.#finished) return;
-      if (side.#error !== null) controller.error(side.#error.reason);
-      else closeByteStream(controller);
-    }
+  pull(): Promise<void> {
+    return this.#pull();
+  }
 
-    pull(): Promise<void> {
-      return this.#side.#pull();
-    }
-
-    cancel(): void {
-      const side = this.#side;
-      side.#finished = true;
-      side.#wake();
-    }
-  };
+  cancel(): void {
+    this.#finished = true;
+    this.#wake();
+  }
 
   #createStream(): ReadableStream<Uint8Array> {
-    return new ReadableStream(new PullReadSide.#Source(this), { highWaterMark: 0 });
+    return new ReadableStream(this, { highWaterMark: 0 });
   }
 
   attach(transport: Transport): void {

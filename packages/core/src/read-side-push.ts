@@ -23,11 +23,12 @@ function fitOf(chunk: Uint8Array, byob: ByobRequest | null): number {
  * The stream is made on first access (see SocketImpl); an end or error that
  * came first is replayed when it starts.
  */
-export class PushReadSide implements ReadSide {
+export class PushReadSide implements ReadSide, UnderlyingByteSource {
   #stream: ReadableStream<Uint8Array> | null = null;
   #controller: ReadableByteStreamController | null = null;
   #transport: PushTransport | null = null;
-  #queue: Uint8Array[] = [];
+  /** Made by the first chunk that has to wait: an idle socket holds no array. */
+  #queue: Uint8Array[] | null = null;
   #queued = 0;
   #waiting = false;
   #paused = false;
@@ -52,38 +53,31 @@ export class PushReadSide implements ReadSide {
   }
 
   /**
-   * The stream's underlying source. The stream calls its methods with the
-   * source as `this` (Streams spec, SetUpReadableByteStreamControllerFromUnderlyingSource):
-   * one small object per socket, where an object literal would add three
-   * closures and their scope to every idle socket.
+   * The read side is the stream's underlying source itself: the stream calls
+   * `start`, `pull` and `cancel` with the source as `this` (Streams spec,
+   * SetUpReadableByteStreamControllerFromUnderlyingSource), so no object of
+   * its own per socket (~40 B per idle socket on Node 24, apps/bench
+   * FINDINGS.md) and no closures. Only the stream calls these three.
    */
-  static readonly #Source = class implements UnderlyingByteSource {
-    readonly type = "bytes";
-    readonly #side: PushReadSide;
+  readonly type = "bytes";
 
-    constructor(side: PushReadSide) {
-      this.#side = side;
-    }
+  start(controller: ReadableByteStreamController): void {
+    this.#controller = controller;
+    if (!this.#finished) return;
+    if (this.#error !== null) controller.error(this.#error.reason);
+    else closeByteStream(controller);
+  }
 
-    start(controller: ReadableByteStreamController): void {
-      const side = this.#side;
-      side.#controller = controller;
-      if (!side.#finished) return;
-      if (side.#error !== null) controller.error(side.#error.reason);
-      else closeByteStream(controller);
-    }
+  pull(): void {
+    this.#pull();
+  }
 
-    pull(): void {
-      this.#side.#pull();
-    }
-
-    cancel(): void {
-      this.#side.#cancel();
-    }
-  };
+  cancel(): void {
+    this.#cancel();
+  }
 
   #createStream(): ReadableStream<Uint8Array> {
-    return new ReadableStream(new PushReadSide.#Source(this), { highWaterMark: 0 });
+    return new ReadableStream(this, { highWaterMark: 0 });
   }
 
   attach(transport: Transport): void {
@@ -112,6 +106,7 @@ export class PushReadSide implements ReadSide {
   }
 
   #enqueue(chunk: Uint8Array): void {
+    this.#queue ??= [];
     this.#queue.push(chunk);
     this.#queued += chunk.byteLength;
     if (!this.#paused && this.#queued >= this.#highWaterMark) {
@@ -123,7 +118,7 @@ export class PushReadSide implements ReadSide {
   end(): void {
     if (this.#finished) return;
     this.#eof = true;
-    if (this.#queue.length === 0) this.#finish();
+    if (this.#queue === null || this.#queue.length === 0) this.#finish();
   }
 
   close(): void {
@@ -140,16 +135,17 @@ export class PushReadSide implements ReadSide {
   }
 
   #pull(): void {
-    const next = this.#queue[0];
+    const queue = this.#queue;
+    const next = queue?.[0];
     if (next !== undefined) {
       // The queue is updated before the hand-over, which may pull again.
       const request = this.#byobRequest();
       const fit = fitOf(next, request);
-      if (fit < next.byteLength) this.#queue[0] = next.subarray(fit);
-      else this.#queue.shift();
+      if (fit < next.byteLength) queue![0] = next.subarray(fit);
+      else queue!.shift();
       this.#queued -= fit;
       this.#hand(next, request, fit, false);
-      if (this.#queue.length === 0 && this.#eof) this.#finish();
+      if (queue!.length === 0 && this.#eof) this.#finish();
       else this.#resumeIfRoom();
       return;
     }
@@ -216,7 +212,7 @@ export class PushReadSide implements ReadSide {
   }
 
   #drop(): void {
-    this.#queue = [];
+    this.#queue = null;
     this.#queued = 0;
     this.#waiting = false;
   }

@@ -149,6 +149,28 @@ export const closeCases = defineCases("close", {
       await rejects(socket.closed, `closed (${what})`);
     }
   },
+  "closed is one promise, first asked for before or after the socket ended": async ({
+    connect,
+    ports,
+  }) => {
+    // Core makes `closed` on first access (apps/bench FINDINGS.md): asked
+    // for late, it must still settle as it would have, and stay one object.
+    // A failed socket's late `closed` is checked by "a refused connection
+    // rejects opened and closed with one SocketError", which asks for it
+    // only after `opened` rejected.
+    const early = connect(`127.0.0.1:${ports.echo}`);
+    const closedEarly = early.closed;
+    await early.opened;
+    void early.close();
+    equal(early.closed, closedEarly, "closed asked for again after close()");
+    await within(closedEarly, 10_000, "closed asked for before close()");
+    const late = connect(`127.0.0.1:${ports.echo}`);
+    await late.opened;
+    await within(late.close(), 10_000, "close()");
+    const first = late.closed;
+    equal(late.closed, first, "closed is the same promise on every access");
+    await within(first, 10_000, "closed asked for only after close()");
+  },
   "opened and closed never cause an unhandled rejection when ignored": async (ctx) => {
     const before = ctx.unhandledRejections();
     ctx.connect(`127.0.0.1:${ctx.ports.refused}`);

@@ -346,6 +346,13 @@ class NodeTlsTransport implements PullTransport {
     return new Promise((resolve, reject) => {
       socket.end((error?: Error | null) => {
         if (error) return reject(error);
+        // The peer may have ended first: node:tls then destroys the stream
+        // under it once both halves are done (autoDestroy,
+        // https://nodejs.org/api/stream.html#new-streamduplexoptions), and
+        // end() on a destroyed stream fails with ERR_STREAM_DESTROYED. Our
+        // records were handed to the connection before this callback ran, and
+        // the destroy closed it, which sent the FIN: nothing is left to do.
+        if (duplex.destroyed || duplex.writableEnded) return resolve();
         duplex.end((endError?: Error | null) => (endError ? reject(endError) : resolve()));
       });
     });

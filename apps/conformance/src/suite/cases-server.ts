@@ -226,6 +226,45 @@ export const serverCases = defineCases("server", {
       await server.close(true);
     }
   },
+  "after the client's FIN (allowHalfOpen false), a later write rejects with the error that says the peer ended":
+    async (ctx) => {
+      const late = settle<unknown>();
+      const server = await listen(ctx, {
+        async connect(socket) {
+          const writer = socket.writable.getWriter();
+          await writer.write("+");
+          writer.releaseLock();
+          // The connection is done (our FIN went out, the transport closed):
+          // the writable keeps the first error it was given, the peer's end.
+          await socket.closed;
+          socket.writable
+            .getWriter()
+            .write("late")
+            .then(
+              () => late.resolve("resolved"),
+              (error: unknown) => late.resolve(error),
+            );
+        },
+      });
+      try {
+        const client = ctx.connect(`127.0.0.1:${server.port}`, { allowHalfOpen: true });
+        await client.writable.close();
+        equal(
+          await within(readText(client.readable), 10_000, "the reply"),
+          "+",
+          "the greeting, then the server's FIN",
+        );
+        await client.close();
+        const error = await within(late.promise, 10_000, "the late write");
+        isSocketErrorWith(error, "ERR_SOCKET_CLOSED", "a write after the peer ended");
+        ok(
+          (error as Error).message.includes("ended the connection"),
+          `the writable's error says the peer ended it, got: ${(error as Error).message}`,
+        );
+      } finally {
+        await server.close(true);
+      }
+    },
   "a client reset errors the handler's reads and rejects closed with ECONNRESET": async (ctx) => {
     const outcome = settle<unknown>();
     const server = await listen(ctx, {

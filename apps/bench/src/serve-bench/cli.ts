@@ -60,15 +60,16 @@ const SCALE: Record<Workload, number> = quick
   : { accept: 5000, echo: 512 * 1024 * 1024 };
 /**
  * The load each fresh server gets before the measured one: JIT, buffers and
- * lazy paths warm. A full run warms up with as much as it measures: after 500
+ * lazy paths warm. A full run warms up until the JIT is done: after 500
  * connections a Node server's next 5,000 still cost about twice what later
- * ones do, for every candidate (V8 compiling on its background threads, which
- * the process's CPU includes; apps/bench FINDINGS.md entry 61), so the row
- * measured mostly how soon each candidate's code compiles.
+ * ones do, for every candidate, and a Bun server of ours compiles until about
+ * 15,000 (the compiler threads count in the process's CPU; apps/bench
+ * FINDINGS.md entries 61 and 65), so the row measured mostly how soon each
+ * candidate's code compiles. Echo warms up with as many bytes as it measures.
  */
 const WARMUP: Record<Workload, number> = quick
   ? { accept: 50, echo: 2 * 1024 * 1024 }
-  : { accept: SCALE.accept, echo: SCALE.echo };
+  : { accept: 4 * SCALE.accept, echo: SCALE.echo };
 interface WorkloadDef {
   readonly id: Workload;
   readonly label: string;

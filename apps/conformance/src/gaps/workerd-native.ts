@@ -95,6 +95,11 @@ export const workerdNativeGaps: KnownGaps = {
     { timeout: "opened" },
     PENDING_CONNECT_CLOSE,
   ),
+  "close: closed first read after the socket failed: the failure, one promise, never unhandled":
+    platform(
+      { message: "closed rejects with the very error of opened" },
+      "a failed connection rejects closed with an Error of its own ('proxy request failed', the same message as opened's, but another object)",
+    ),
   "errors: a refused connection rejects opened and closed with one SocketError naming the address":
     platform(PROXY_FAILED, GENERIC_CONNECT_ERROR),
   "errors: a refused connection's error has code ECONNREFUSED": platform(

@@ -35,11 +35,6 @@ export const NEVER_CANCELLED: Cancellation = {
 export interface UpgradeObserver extends ClosedObserver {
   /** startTls() returned `tls`: it carries the connection from now on. */
   upgraded(tls: Socket): void;
-  /**
-   * The accepted socket's `closed` settled, or would have if anyone had
-   * asked for it (SocketImpl's `onClosed`). Called synchronously.
-   */
-  closed(socket: Socket): void;
 }
 
 /**

@@ -26,6 +26,7 @@ import type {
 
 /** Told when a socket's `closed` settles (see SocketImpl's constructor). */
 export interface ClosedObserver {
+  /** `closed` settled, or would have if anyone had asked for it. Called once, synchronously. */
   closed(socket: Socket): void;
 }
 
